@@ -1,0 +1,110 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Logger } from '../logger/_types.js';
+import { pgliteDialect } from './_pglite-dialect.js';
+
+/** Tables are only known at run time, so the internal Kysely instance is loosely typed. */
+export type LooseDb = Record<string, Record<string, unknown>>;
+
+export interface Engine {
+  readonly kind: 'pglite' | 'postgres';
+  readonly kysely: Kysely<LooseDb>;
+  /** The non-superuser role tenant queries switch to, so row-level security applies to them. */
+  readonly tenantRole: string | undefined;
+}
+
+export interface EngineOptions {
+  readonly url: string | undefined;
+  readonly dataDir: string | undefined;
+  readonly schema: string | undefined;
+  readonly logger: Logger;
+}
+
+export const TENANT_ROLE = 'golden_path_tenant';
+export const MIGRATIONS_TABLE = 'golden_path_migrations';
+/** An arbitrary constant: the advisory lock that serialises start-up and migrations. */
+export const MIGRATION_LOCK = 4_242_170_001;
+
+async function openPglite(options: EngineOptions): Promise<Kysely<LooseDb>> {
+  const inMemory = options.dataDir === undefined || options.dataDir === 'memory';
+  if (!inMemory) await mkdir(options.dataDir, { recursive: true });
+  const pglite = await PGlite.create(inMemory ? {} : { dataDir: options.dataDir });
+  return new Kysely<LooseDb>({ dialect: pgliteDialect(pglite) });
+}
+
+function openPostgres(url: string, schema: string | undefined, logger: Logger): Kysely<LooseDb> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    // Validated as a plain identifier before it gets here.
+    ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
+  });
+  // An idle client losing its server emits on the pool; unhandled, that would end the process.
+  pool.on('error', function onIdleClientError(err) {
+    logger.error({ err }, 'database connection lost');
+  });
+  return new Kysely<LooseDb>({ dialect: new PostgresDialect({ pool }) });
+}
+
+async function prepareTenantRole(kysely: Kysely<LooseDb>, logger: Logger): Promise<string | undefined> {
+  const me = await sql<{ super: boolean }>`select rolsuper as super from pg_roles where rolname = current_user`.execute(kysely);
+  if (me.rows[0]?.super !== true) {
+    // A plain role is subject to row-level security already (tables FORCE it for their owner).
+    return undefined;
+  }
+  // Superusers bypass row-level security, so tenant queries SET ROLE to this one. Roles are
+  // cluster-wide and several processes may race to create it; losing the race is fine.
+  await sql`do $$ begin
+      if not exists (select 1 from pg_roles where rolname = 'golden_path_tenant') then
+        create role golden_path_tenant nologin nosuperuser nobypassrls;
+      end if;
+    exception when duplicate_object or unique_violation then null;
+    end $$`.execute(kysely);
+  logger.debug({ role: TENANT_ROLE }, 'tenant queries run under a non-superuser role');
+  return TENANT_ROLE;
+}
+
+/** Lets the tenant role use this schema's tables (not the migrations ledger); rerun after migrating. */
+export async function grantTenantRole(engine: Engine): Promise<void> {
+  if (engine.tenantRole === undefined) return;
+  const role = sql.id(engine.tenantRole);
+  await engine.kysely.transaction().execute(async function grant(trx) {
+    const schema = await sql<{ name: string }>`select current_schema() as name`.execute(trx);
+    const name = sql.id(schema.rows[0]?.name ?? 'public');
+    await sql`grant usage on schema ${name} to ${role}`.execute(trx);
+    await sql`grant select, insert, update, delete on all tables in schema ${name} to ${role}`.execute(trx);
+    await sql`grant usage, select on all sequences in schema ${name} to ${role}`.execute(trx);
+    await sql`revoke all on table ${sql.id(MIGRATIONS_TABLE)} from ${role}`.execute(trx);
+  });
+}
+
+/** Opens PGlite (in memory or on a data directory) or, given a URL, a pool on a real server. */
+export async function openEngine(options: EngineOptions): Promise<Engine> {
+  const kind = options.url === undefined ? 'pglite' : 'postgres';
+  const kysely = options.url === undefined ? await openPglite(options) : openPostgres(options.url, options.schema, options.logger);
+  try {
+    if (options.schema !== undefined) {
+      await sql`create schema if not exists ${sql.id(options.schema)}`.execute(kysely);
+      // PGlite is one session, so setting it once holds for every later query.
+      if (kind === 'pglite') await sql`select set_config('search_path', ${options.schema}, false)`.execute(kysely);
+    }
+    const tenantRole = await kysely.transaction().execute(async function prepare(trx) {
+      // Several processes may start against one server at once; the lock makes them take turns.
+      await sql`select pg_advisory_xact_lock(${sql.lit(MIGRATION_LOCK)})`.execute(trx);
+      await sql`create table if not exists ${sql.id(MIGRATIONS_TABLE)} (
+          name text primary key,
+          checksum text not null,
+          applied_at timestamptz not null default now()
+        )`.execute(trx);
+      return prepareTenantRole(trx, options.logger);
+    });
+    const engine: Engine = { kind, kysely, tenantRole };
+    await grantTenantRole(engine);
+    return engine;
+  } catch (err) {
+    await kysely.destroy();
+    throw err;
+  }
+}

@@ -1,0 +1,86 @@
+import { gzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { HttpClient, HttpClientOptions } from './index.js';
+import { createHarness, httpErrorOf as httpError, sendJson } from './_testing.js';
+import type { TestHandler, TestServer } from './_testing.js';
+
+const order = z.object({ id: z.string(), total: z.number() });
+const harness = createHarness();
+afterEach(() => harness.closeAll());
+const serve = (handler: TestHandler): Promise<TestServer> => harness.serve(handler);
+const clientFor = (server: TestServer, extra: Partial<HttpClientOptions> = {}): HttpClient => harness.clientFor(server, extra, '/v1');
+
+describe('responses', () => {
+  it('refuses HTML, invalid JSON and bodies that do not match the schema', async () => {
+    const server = await serve((req, res) => {
+      if (req.url?.endsWith('/html') === true) {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<html>login page</html>');
+      } else if (req.url?.endsWith('/broken') === true) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"id": "UPSTREAM_SECRET_TEXT"');
+      } else {
+        sendJson(res, 200, { id: 'o6', total: 'UPSTREAM_SECRET_TEXT', isAdmin: true });
+      }
+    });
+    const client = clientFor(server);
+    for (const path of ['/html', '/broken', '/wrong']) {
+      const err = await httpError(client.get(path, { schema: order }));
+      expect(err.code).toBe('ERR_HTTP_CONTRACT');
+      expect(JSON.stringify({ ...err, message: err.message, stack: err.stack })).not.toContain('UPSTREAM_SECRET_TEXT');
+    }
+    expect((await httpError(client.get('/wrong', { schema: order }))).message).toContain('body.total');
+  });
+
+  it('requires a JSON content type even when the body parses', async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(JSON.stringify({ id: 'o8', total: 8 }));
+    });
+    const err = await httpError(clientFor(server).get('/o8', { schema: order }));
+    expect(err.code).toBe('ERR_HTTP_CONTRACT');
+    expect(err.message).toContain('Response is not JSON');
+  });
+
+  it('drops extra fields with z.object and refuses them with z.strictObject', async () => {
+    const server = await serve((_req, res) => sendJson(res, 200, { id: 'o7', total: 7, isAdmin: true }));
+    const client = clientFor(server);
+    expect((await client.get('/o7', { schema: order })).data).toEqual({ id: 'o7', total: 7 });
+    const strict = z.strictObject({ id: z.string(), total: z.number() });
+    expect((await httpError(client.get('/o7', { schema: strict }))).code).toBe('ERR_HTTP_CONTRACT');
+  });
+
+  it('aborts a small gzip body that inflates past the cap', async () => {
+    const bomb = gzipSync(Buffer.alloc(32 * 1024 * 1024, 0x20));
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
+      res.end(bomb);
+    });
+    const err = await httpError(clientFor(server).get('/bomb', { schema: z.unknown() }));
+    expect(err.code).toBe('ERR_HTTP_RESPONSE_TOO_LARGE');
+    expect(err.message).toContain('exceeds 1048576 bytes');
+  });
+
+  it('caps plain bodies, with and without a Content-Length', async () => {
+    const big = JSON.stringify({ id: 'x'.repeat(4_000), total: 1 });
+    const server = await serve((req, res) => {
+      const chunked = req.url?.includes('chunked') === true;
+      res.writeHead(200, { 'content-type': 'application/json', ...(chunked ? {} : { 'content-length': String(big.length) }) });
+      if (chunked) for (let i = 0; i < big.length; i += 500) res.write(big.slice(i, i + 500));
+      res.end(chunked ? undefined : big);
+    });
+    const client = clientFor(server, { maxResponseBytes: 1_000 });
+    expect((await httpError(client.get('/sized', { schema: order }))).code).toBe('ERR_HTTP_RESPONSE_TOO_LARGE');
+    expect((await httpError(client.get('/chunked', { schema: order }))).code).toBe('ERR_HTTP_RESPONSE_TOO_LARGE');
+  });
+
+  it('never puts an upstream error body into the error', async () => {
+    const server = await serve((_req, res) => sendJson(res, 500, { message: 'UPSTREAM_STACK_TRACE at db.js:12' }));
+    const err = await httpError(clientFor(server).get('/fail', { schema: order }));
+    expect(err.status).toBe(502);
+    expect(err.detail).toBe('A service this request depends on failed.');
+    expect(`${err.message} ${err.detail ?? ''} ${JSON.stringify(err)}`).not.toContain('UPSTREAM_STACK_TRACE');
+  });
+});

@@ -1,0 +1,106 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import Module from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import vm from 'node:vm';
+
+// ts-morph carries the whole TypeScript compiler (12 MB of CommonJS); parsing it is most of an
+// AST edit's cost, and Node 20 has no built-in compile cache, so V8's code cache is kept here.
+const CACHED_PACKAGES = /[\\/]node_modules[\\/](?:ts-morph|@ts-morph[\\/]common)[\\/]/;
+
+function enableCodeCache(cache) {
+  const compile = Module.prototype._compile;
+  const pending = [];
+  Module.prototype._compile = function compileWithCodeCache(content, filename) {
+    if (!CACHED_PACKAGES.test(filename)) return compile.call(this, content, filename);
+    const stat = statSync(filename);
+    const key = createHash('sha256').update(`${filename}\0${stat.size}\0${stat.mtimeMs}\0${process.version}`).digest('hex').slice(0, 16);
+    const file = join(cache, `v8-${key}.bin`);
+    let cachedData;
+    try {
+      cachedData = readFileSync(file);
+    } catch {
+      cachedData = undefined;
+    }
+    const script = new vm.Script(Module.wrap(content), { filename, cachedData });
+    if (cachedData === undefined || script.cachedDataRejected === true) pending.push({ script, file });
+    const wrapper = script.runInThisContext({ displayErrors: true });
+    return wrapper.call(this.exports, this.exports, Module.createRequire(filename), this, filename, dirname(filename));
+  };
+  process.once('exit', function writeCodeCache() {
+    for (const { script, file } of pending) {
+      try {
+        mkdirSync(cache, { recursive: true });
+        atomicWrite(file, script.createCachedData());
+      } catch {
+        // A cache that cannot be written only costs speed.
+      }
+    }
+  });
+}
+
+/**
+ * Loads a TypeScript entry fast: its sources are bundled once with esbuild (packages stay
+ * external) into node_modules/.cache, and reused while every source file keeps its size and
+ * modification time. Without esbuild, or if the cache cannot be written, tsx compiles on the fly.
+ *
+ * @example
+ * const { generate } = await loadTypeScript(new URL('../cli/generate.ts', import.meta.url));
+ */
+export async function loadTypeScript(entryUrl) {
+  const entry = fileURLToPath(entryUrl);
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const key = createHash('sha256').update(`${entry}\0${process.version}`).digest('hex').slice(0, 16);
+  const cache = join(root, 'node_modules', '.cache', 'golden-path');
+  const bundle = join(cache, `${key}.mjs`);
+  const manifest = join(cache, `${key}.json`);
+  enableCodeCache(cache);
+  try {
+    const inputs = JSON.parse(readFileSync(manifest, 'utf8'));
+    if (inputs.every(([file, size, mtime]) => fresh(file, size, mtime))) return await import(pathToFileURL(bundle).href);
+  } catch {
+    // No usable cache yet: build it below.
+  }
+  try {
+    const esbuild = await import('esbuild');
+    const result = await esbuild.build({
+      entryPoints: [entry],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      write: false,
+      metafile: true,
+      outfile: bundle,
+      logLevel: 'silent',
+      absWorkingDir: root,
+    });
+    const text = result.outputFiles[0]?.text ?? '';
+    const inputs = Object.keys(result.metafile.inputs).map((file) => {
+      const absolute = join(root, file);
+      const stat = statSync(absolute);
+      return [absolute, stat.size, stat.mtimeMs];
+    });
+    mkdirSync(cache, { recursive: true });
+    atomicWrite(bundle, text);
+    atomicWrite(manifest, JSON.stringify(inputs));
+    return await import(pathToFileURL(bundle).href);
+  } catch {
+    const { register } = await import('tsx/esm/api');
+    register();
+    return import(entryUrl.href);
+  }
+}
+
+function fresh(file, size, mtime) {
+  const stat = statSync(file, { throwIfNoEntry: false });
+  return stat !== undefined && stat.size === size && stat.mtimeMs === mtime;
+}
+
+function atomicWrite(path, text) {
+  const temp = join(dirname(path), `.${process.pid}.${Math.random().toString(16).slice(2)}.tmp`);
+  writeFileSync(temp, text);
+  renameSync(temp, path);
+}

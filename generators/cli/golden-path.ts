@@ -1,0 +1,36 @@
+import { migrateCommand } from '../commands/migrate.js';
+import { tokenCommand } from '../commands/token.js';
+import { CLIError } from './errors.js';
+import type { CommandIO } from './run-main.js';
+
+type Subcommand = (io: CommandIO, argv: readonly string[]) => Promise<number>;
+
+const COMMANDS: Readonly<Record<string, { run: Subcommand; summary: string }>> = {
+  token: { run: tokenCommand, summary: 'mint a development token (never in production)' },
+  migrate: { run: migrateCommand, summary: 'apply pending migrations from src/migrations/' },
+};
+
+export const GOLDEN_PATH_HELP = `Usage: golden-path <command> [flags]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(10)}${c.summary}`)
+  .join('\n')}
+
+Run golden-path <command> --help for its flags.
+`;
+
+/** `golden-path <command>`: the non-generating commands. */
+export async function goldenPath(io: CommandIO): Promise<number> {
+  const [name, ...rest] = io.argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(GOLDEN_PATH_HELP);
+    return name === undefined ? 2 : 0;
+  }
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (command === undefined) {
+    throw new CLIError(`unknown command "${name.slice(0, 40)}"; expected one of: ${Object.keys(COMMANDS).join(', ')}`);
+  }
+  return command.run(io, rest);
+}
+

@@ -1,0 +1,92 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CustomActionConfig, NodePlopAPI } from 'node-plop';
+import type { ChangeSet } from './change-set.js';
+
+const PLAN = Symbol('golden-path.plan');
+
+/** What a generator run hands to its actions: the answers plus the in-memory plan. */
+export interface RunData {
+  readonly [PLAN]: { readonly plan: ChangeSet; readonly templates: string; failure?: unknown };
+  readonly [key: string]: unknown;
+}
+
+export function runData(answers: object, plan: ChangeSet, templates: string): RunData {
+  return { ...answers, [PLAN]: { plan, templates } };
+}
+
+/** The error a failed action threw: node-plop keeps only its message, the CLI needs its code. */
+export function runFailure(data: RunData): unknown {
+  return data[PLAN].failure;
+}
+
+type Step = (config: CustomActionConfig<string>, plop: NodePlopAPI, state: RunData[typeof PLAN]) => Promise<string>;
+
+function planAction(step: Step) {
+  return async function planStep(data: Record<string, unknown>, config: CustomActionConfig<string>, plop: NodePlopAPI): Promise<string> {
+    const state = (data as unknown as RunData)[PLAN];
+    try {
+      return await step(config, plop, state);
+    } catch (err) {
+      state.failure ??= err;
+      throw err;
+    }
+  };
+}
+
+async function render(config: CustomActionConfig<string>, plop: NodePlopAPI, templates: string): Promise<{ path: string; text: string }> {
+  const view: unknown = config['view'];
+  const template = await readFile(join(templates, String(config['templateFile'])), 'utf8');
+  return { path: plop.renderString(String(config.path), view), text: plop.renderString(template, view) };
+}
+
+/**
+ * Action types that render into the plan instead of onto the disk:
+ * - `plan:create` `{ path, templateFile, view }`: a new file (existing content needs --force);
+ * - `plan:ensure` `{ path, templateFile, view }`: a file created only when missing;
+ * - `plan:edit` `{ path, edit(before) }`: a change to an existing or planned file;
+ * - `plan:render-edit` `{ path, templateFile, view, edit(before, rendered) }`: an edit that inserts rendered code;
+ * - `plan:check` `{ check(plan) }`: a rule that needs the project, before anything is planned.
+ *
+ * @example
+ * registerPlanActions(plop);
+ * plop.setGenerator('thing', { actions: () => [{ type: 'plan:create', path: 'src/{{{kebab}}}.ts', templateFile: 'thing/thing.ts.hbs', view }] });
+ */
+export function registerPlanActions(plop: NodePlopAPI): void {
+  plop.setActionType(
+    'plan:create',
+    planAction(async (config, api, { plan, templates }) => {
+      const { path, text } = await render(config, api, templates);
+      return (await plan.create(path, text)).path;
+    }),
+  );
+  plop.setActionType(
+    'plan:ensure',
+    planAction(async (config, api, { plan, templates }) => {
+      const { path, text } = await render(config, api, templates);
+      return (await plan.ensure(path, text)).path;
+    }),
+  );
+  plop.setActionType(
+    'plan:edit',
+    planAction(async (config, _api, { plan }) => {
+      const edit = config['edit'] as (before: string) => string | Promise<string>;
+      return (await plan.edit(String(config.path), edit)).path;
+    }),
+  );
+  plop.setActionType(
+    'plan:render-edit',
+    planAction(async (config, api, { plan, templates }) => {
+      const { path, text } = await render(config, api, templates);
+      const edit = config['edit'] as (before: string, rendered: string) => string | Promise<string>;
+      return (await plan.edit(path, (before) => edit(before, text))).path;
+    }),
+  );
+  plop.setActionType(
+    'plan:check',
+    planAction(async (config, _api, { plan }) => {
+      await (config['check'] as (plan: ChangeSet) => Promise<void>)(plan);
+      return 'checked';
+    }),
+  );
+}

@@ -1,0 +1,58 @@
+import cors from 'cors';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { authenticate } from '../blessed/auth/index.js';
+import type { Database } from '../blessed/db/index.js';
+import { mountEndpoints, type Endpoint } from '../blessed/endpoint/index.js';
+import { notFoundHandler, problemHandler } from '../blessed/errors/index.js';
+import { requestLogging, type Logger } from '../blessed/logger/index.js';
+import { jsonBody } from '../blessed/validation/index.js';
+import type { AppConfig } from './config.js';
+import { endpoints as registry } from './routes.js';
+
+export type AppSettings = Pick<AppConfig, 'auth'> & Partial<Pick<AppConfig, 'corsOrigins' | 'trustProxyHops'>>;
+
+export interface AppDependencies {
+  readonly logger: Logger;
+  /** Defaults to the registry in routes.ts; tests may mount a subset. */
+  readonly endpoints?: readonly Endpoint[];
+  /** The data layer handlers reach as `db`; an app without one serves only routes that do not use it. */
+  readonly database?: Database;
+}
+
+/**
+ * Builds the service. Everything reachable is in the registry and goes through the blessed
+ * pipeline; anything else is a problem+json 404.
+ *
+ * @example
+ * const app = createApp(loadConfig(process.env), { logger: createLogger() });
+ */
+export function createApp(settings: AppSettings, deps: AppDependencies): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  // A hop count, never `true`: trusting every X-Forwarded-For hop lets clients pick their address.
+  app.set('trust proxy', settings.trustProxyHops !== undefined && settings.trustProxyHops > 0 ? settings.trustProxyHops : false);
+
+  app.use(requestLogging({ logger: deps.logger }));
+  app.use(
+    helmet({
+      contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+      crossOriginResourcePolicy: { policy: 'same-origin' },
+    }),
+  );
+  app.use(function noStore(_req, res, next) {
+    // Responses carry tenant data; no shared cache may keep them.
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  const origins = settings.corsOrigins ?? [];
+  if (origins.length > 0) {
+    app.use(cors({ origin: [...origins], methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], maxAge: 600 }));
+  }
+  app.use(jsonBody());
+  app.use(mountEndpoints(deps.endpoints ?? registry, { authenticate: authenticate(settings.auth), logger: deps.logger, database: deps.database }));
+  app.use(notFoundHandler());
+  app.use(problemHandler({ logger: deps.logger }));
+  return app;
+}

@@ -1,0 +1,140 @@
+import { z } from 'zod';
+import type { AuthOptions } from '../blessed/auth/index.js';
+import type { LogLevel } from '../blessed/logger/index.js';
+
+export type Mode = 'development' | 'test' | 'production';
+
+export interface AppConfig {
+  readonly mode: Mode;
+  readonly port: number;
+  readonly auth: AuthOptions;
+  readonly logLevel: LogLevel;
+  /** Exact origins allowed by CORS; empty means no CORS headers at all. */
+  readonly corsOrigins: readonly string[];
+  /** How many proxies in front of the service to trust for client addresses; 0 trusts none. */
+  readonly trustProxyHops: number;
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+}
+
+/** A setting is missing or wrong; the message names every offending variable. */
+export class ConfigError extends Error {
+  readonly issues: readonly string[];
+  constructor(issues: readonly string[]) {
+    super(`Invalid configuration: ${issues.join('; ')}`);
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+export const DEV_ISSUER = 'golden-path-dev';
+export const DEV_AUDIENCE = 'golden-path-dev';
+
+const digits = (max: number) =>
+  z
+    .string()
+    .max(6, { abort: true })
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().max(max));
+
+const origin = z
+  .string()
+  .max(2048, { abort: true })
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value && !value.includes('*');
+    } catch {
+      return false;
+    }
+  }, 'must be exact origins like https://app.example.com, comma separated (no wildcard, path or trailing slash)');
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: digits(65535).default(3000),
+  AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').max(4096).optional(),
+  AUTH_JWKS_URL: z.string().max(2048).optional(),
+  AUTH_ISSUER: z.string().min(1).max(512).optional(),
+  AUTH_AUDIENCE: z.string().min(1).max(512).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CORS_ORIGINS: z
+    .string()
+    .max(8192)
+    .optional()
+    .transform((value) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(origin)),
+  TRUST_PROXY_HOPS: digits(10).default(0),
+  DATABASE_URL: z.string().min(1).max(2048).optional(),
+  DATA_DIR: z.string().min(1).max(1024).default('.data'),
+  NODE_TLS_REJECT_UNAUTHORIZED: z.string().optional(),
+});
+
+export interface LoadConfigOptions {
+  /** Supplies the development secret (kept in a git-ignored file) when none is configured. */
+  readonly developmentSecret?: () => string;
+}
+
+function jwksUrl(value: string, mode: Mode, issues: string[]): URL | undefined {
+  try {
+    const url = new URL(value);
+    const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
+    if (url.protocol === 'https:' || (url.protocol === 'http:' && local && mode !== 'production')) return url;
+    issues.push('AUTH_JWKS_URL: must be an https URL');
+  } catch {
+    issues.push('AUTH_JWKS_URL: must be a URL');
+  }
+  return undefined;
+}
+
+/**
+ * Reads settings from the environment. Fails closed: production without auth settings, or any
+ * mode with TLS verification switched off process-wide, refuses to start.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = {}): AppConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const mode: Mode = e.NODE_ENV;
+  const issues: string[] = [];
+  if (e.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
+    issues.push('NODE_TLS_REJECT_UNAUTHORIZED: must not be 0; supply a private CA instead of disabling verification');
+  }
+  if (e.AUTH_JWT_SECRET !== undefined && e.AUTH_JWKS_URL !== undefined) {
+    issues.push('AUTH_JWT_SECRET and AUTH_JWKS_URL: set one, not both');
+  }
+  const production = mode === 'production';
+  if (production) {
+    if (e.AUTH_JWT_SECRET === undefined && e.AUTH_JWKS_URL === undefined) {
+      issues.push('AUTH_JWT_SECRET or AUTH_JWKS_URL: required in production');
+    }
+    if (e.AUTH_ISSUER === undefined) issues.push('AUTH_ISSUER: required in production');
+    if (e.AUTH_AUDIENCE === undefined) issues.push('AUTH_AUDIENCE: required in production');
+  }
+  const issuer = e.AUTH_ISSUER ?? DEV_ISSUER;
+  const audience = e.AUTH_AUDIENCE ?? DEV_AUDIENCE;
+  let auth: AuthOptions | undefined;
+  if (e.AUTH_JWKS_URL !== undefined) {
+    const url = jwksUrl(e.AUTH_JWKS_URL, mode, issues);
+    if (url !== undefined) auth = { issuer, audience, jwksUrl: url };
+  } else if (e.AUTH_JWT_SECRET !== undefined) {
+    auth = { issuer, audience, secret: e.AUTH_JWT_SECRET };
+  } else if (!production && options.developmentSecret !== undefined) {
+    auth = { issuer, audience, secret: options.developmentSecret() };
+  } else if (!production) {
+    issues.push('AUTH_JWT_SECRET or AUTH_JWKS_URL: required (no development secret available)');
+  }
+  if (issues.length > 0 || auth === undefined) throw new ConfigError(issues);
+  return Object.freeze({
+    mode,
+    port: e.PORT,
+    auth,
+    logLevel: e.LOG_LEVEL,
+    corsOrigins: Object.freeze([...e.CORS_ORIGINS]),
+    trustProxyHops: e.TRUST_PROXY_HOPS,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+  });
+}

@@ -1,0 +1,29 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const DEV_SECRET_PATH = join(PROJECT_ROOT, '.golden-path', 'dev-secret');
+
+/**
+ * The development signing secret: random per checkout, kept in a git-ignored file so that
+ * `npm start` and `golden-path token` agree without anyone committing a secret.
+ */
+export function developmentSecret(path: string = DEV_SECRET_PATH): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const secret = randomBytes(32).toString('base64url');
+  try {
+    // 'wx': if another process created it first, use theirs rather than overwrite it.
+    writeFileSync(path, `${secret}\n`, { flag: 'wx', mode: 0o600 });
+    return secret;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(path, 'utf8').trim();
+    throw err;
+  }
+}

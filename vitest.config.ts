@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['blessed/**/*.test.ts', 'test/**/*.test.ts', 'generators/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/fixtures/**'],
+    environment: 'node',
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+    // Generator end-to-end tests copy the project and spawn processes; two cores are all we have.
+    pool: 'forks',
+  },
+});
