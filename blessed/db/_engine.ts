@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../logger/_types.js';
+import { toDbError } from './_errors.js';
 import { pgliteDialect } from './_pglite-dialect.js';
 
 /** Tables are only known at run time, so the internal Kysely instance is loosely typed. */
@@ -105,6 +106,6 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
     return engine;
   } catch (err) {
     await kysely.destroy();
-    throw err;
+    throw toDbError(err, 'open database');
   }
 }

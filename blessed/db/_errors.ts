@@ -6,10 +6,15 @@ function sqlStateOf(err: unknown): string | undefined {
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
+/** A socket-level failure (`ECONNREFUSED`, `ETIMEDOUT`...) has a Node errno code instead. */
+function errnoOf(err: unknown): string | undefined {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? code : undefined;
+}
+
 function isConnectionFailure(err: unknown, state: string | undefined): boolean {
   if (state !== undefined) return state.startsWith('08') || state.startsWith('57P') || state.startsWith('53');
-  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
-  return typeof code === 'string' && /^E[A-Z]+$/.test(code);
+  return errnoOf(err) !== undefined || (err instanceof Error && /connection|terminat/i.test(err.message));
 }
 
 /**
@@ -20,7 +25,7 @@ function isConnectionFailure(err: unknown, state: string | undefined): boolean {
 export function toDbError(err: unknown, sqlText: string): AppError {
   if (err instanceof AppError) return err;
   const state = sqlStateOf(err);
-  const where = `${state ?? 'no sqlstate'} in: ${sqlText.replace(/\s+/g, ' ').slice(0, 500)}`;
+  const where = `${state ?? errnoOf(err) ?? 'no sqlstate'} in: ${sqlText.replace(/\s+/g, ' ').slice(0, 500)}`;
   if (state === '23505') return new ConflictError({ reason: `unique violation ${where}` });
   if (state === '40001' || state === '40P01') {
     return new DependencyError(503, 'ERR_DB_RETRY', { reason: `transaction aborted (retry) ${where}` });

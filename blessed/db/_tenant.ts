@@ -43,7 +43,9 @@ export function checkTenantId(tenantId: unknown): string {
  * the transaction, so outside one each operation gets a short transaction of its own.
  */
 export async function inTenantContext<T>(scope: Scope, tenantId: string, op: (db: Executor) => Promise<T>): Promise<T> {
-  if (!scope.isOpen()) throw new TypeError('A transaction handle was used after its transaction ended');
+  if (!scope.isOpen()) {
+    throw new TypeError(scope.trx === undefined ? 'The database is closed' : 'A transaction handle was used after its transaction ended');
+  }
   const role = scope.engine.tenantRole;
   const setContext = role === undefined
     ? sql`select set_config('app.tenant_id', ${tenantId}, true)`

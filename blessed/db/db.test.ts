@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppError, ConflictError, NotFoundError, problemFor, toAppError, ValidationError } from '../errors/index.js';
+import { AppError, ConflictError, DependencyError, NotFoundError, problemFor, toAppError, ValidationError } from '../errors/index.js';
 import { createNote, getNote, listNotes, notesTable } from '../../src/services/notes.js';
 import { columnId, defineTable, openDatabase, tableId, type Database, type TenantDb } from './index.js';
 import { openTestDatabase, recordingLogger, type TestDatabase } from './_testing.js';
@@ -33,6 +33,14 @@ describe('options and tenant handles', () => {
     const logger = recordingLogger();
     await expect(openDatabase({ logger, url: 'mysql://x' })).rejects.toThrow(new TypeError('"url" must be a postgres:// or postgresql:// URL'));
     await expect(openDatabase({ logger, schema: 'Bad-Name' })).rejects.toThrow(/"schema"/);
+  });
+
+  it('reports an unreachable server as a 503 dependency error', async () => {
+    const err = await rejection(openDatabase({ logger: recordingLogger(), url: 'postgres://nobody:secret@127.0.0.1:1/none' }));
+    expect(err).toBeInstanceOf(DependencyError);
+    expect((err as DependencyError).status).toBe(503);
+    expect((err as DependencyError).code).toBe('ERR_DB_UNAVAILABLE');
+    expect((err as DependencyError).message).not.toContain('secret');
   });
 
   it('refuses a handle without a tenant', () => {

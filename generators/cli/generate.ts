@@ -4,6 +4,7 @@ import nodePlop, { type NodePlopAPI } from 'node-plop';
 import plopfile from '../plopfile.js';
 import { answersError, flagSpecs, readFlags, sanitize, type FlagSpec } from '../toolkit/answers.js';
 import { runData, runFailure } from '../toolkit/actions.js';
+import { inProcessEdits, type AstEdits } from '../toolkit/ast.js';
 import { ChangeSet, type PlannedChange } from '../toolkit/change-set.js';
 import { commit, nodeFs, type CommitFs } from '../toolkit/commit.js';
 import { generatorConfig, type GeneratorConfig } from '../toolkit/generator.js';
@@ -15,6 +16,8 @@ export interface GenerateOptions {
   readonly toolRoot?: string;
   /** File operations for the commit; a test injects a failing one. */
   readonly fs?: CommitFs;
+  /** Where AST edits run; the bin passes a worker that loaded ts-morph while this one started. */
+  readonly edits?: AstEdits;
 }
 
 async function loadPlop(cwd: string): Promise<NodePlopAPI> {
@@ -80,7 +83,7 @@ async function runGenerator(plop: NodePlopAPI, name: string, config: GeneratorCo
 
   const plan = new ChangeSet(io.cwd, { force: common.force });
   const toolRoot = options.toolRoot ?? fileURLToPath(new URL('../..', import.meta.url));
-  const data = runData(parsed.data as object, plan, join(toolRoot, 'templates'));
+  const data = runData(parsed.data as object, plan, join(toolRoot, 'templates'), options.edits ?? inProcessEdits);
   const result = await plop.getGenerator(name).runActions(data as unknown as Record<string, unknown>);
   if (result.failures.length > 0) {
     const failure = runFailure(data);

@@ -1,6 +1,6 @@
 import type { NodePlopAPI } from 'node-plop';
 import { CLIError } from '../cli/errors.js';
-import { addRegistryEntry, hasRegistryEntry, type RegistryEntry } from '../toolkit/ast.js';
+import { hasRegistryEntry, type AstEdits, type RegistryEntry } from '../toolkit/ast.js';
 import type { ChangeSet } from '../toolkit/change-set.js';
 import type { GeneratorConfig } from '../toolkit/generator.js';
 import { addFunction } from '../toolkit/module-edit.js';
@@ -29,9 +29,9 @@ async function checkRoute(plan: ChangeSet, answers: EndpointAnswers, ownFile: st
   }
 }
 
-async function register(before: string, entry: RegistryEntry): Promise<string> {
+async function register(before: string, entry: RegistryEntry, edits: AstEdits): Promise<string> {
   // The usual re-run finds the entry as generated and never loads the compiler.
-  return hasRegistryEntry(before, entry) ? before : addRegistryEntry(before, REGISTRY, entry);
+  return hasRegistryEntry(before, entry) ? before : edits.addRegistryEntry(before, REGISTRY, entry);
 }
 
 /**
@@ -77,7 +77,7 @@ export default function endpointGenerator(plop: NodePlopAPI): void {
                   addFunction(before, code, view.name.camel, service.imports.map((line) => importOf(line))),
               },
             ]),
-        { type: 'plan:edit', path: REGISTRY, edit: (before: string) => register(before, entry) },
+        { type: 'plan:edit', path: REGISTRY, edit: (before: string, edits: AstEdits) => register(before, entry, edits) },
       ];
     },
   };

@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import { HTTP_METHODS } from '../../blessed/endpoint/_define.js';
 import type { FieldMeta } from '../toolkit/answers.js';
 import { nameProblem } from '../toolkit/names.js';
 import { routePathProblem } from '../toolkit/routes.js';
+
+/** The methods `defineEndpoint` accepts (a test keeps the two lists equal). */
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 const PERMISSION = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*:[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 export const MAX_TEXT_LENGTH = 200;

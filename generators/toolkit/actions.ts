@@ -1,18 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CustomActionConfig, NodePlopAPI } from 'node-plop';
+import type { AstEdits } from './ast.js';
 import type { ChangeSet } from './change-set.js';
 
 const PLAN = Symbol('golden-path.plan');
 
 /** What a generator run hands to its actions: the answers plus the in-memory plan. */
 export interface RunData {
-  readonly [PLAN]: { readonly plan: ChangeSet; readonly templates: string; failure?: unknown };
+  readonly [PLAN]: { readonly plan: ChangeSet; readonly templates: string; readonly edits: AstEdits; failure?: unknown };
   readonly [key: string]: unknown;
 }
 
-export function runData(answers: object, plan: ChangeSet, templates: string): RunData {
-  return { ...answers, [PLAN]: { plan, templates } };
+export function runData(answers: object, plan: ChangeSet, templates: string, edits: AstEdits): RunData {
+  return { ...answers, [PLAN]: { plan, templates, edits } };
 }
 
 /** The error a failed action threw: node-plop keeps only its message, the CLI needs its code. */
@@ -44,7 +45,7 @@ async function render(config: CustomActionConfig<string>, plop: NodePlopAPI, tem
  * Action types that render into the plan instead of onto the disk:
  * - `plan:create` `{ path, templateFile, view }`: a new file (existing content needs --force);
  * - `plan:ensure` `{ path, templateFile, view }`: a file created only when missing;
- * - `plan:edit` `{ path, edit(before) }`: a change to an existing or planned file;
+ * - `plan:edit` `{ path, edit(before, astEdits) }`: a change to an existing or planned file;
  * - `plan:render-edit` `{ path, templateFile, view, edit(before, rendered) }`: an edit that inserts rendered code;
  * - `plan:check` `{ check(plan) }`: a rule that needs the project, before anything is planned.
  *
@@ -69,9 +70,9 @@ export function registerPlanActions(plop: NodePlopAPI): void {
   );
   plop.setActionType(
     'plan:edit',
-    planAction(async (config, _api, { plan }) => {
-      const edit = config['edit'] as (before: string) => string | Promise<string>;
-      return (await plan.edit(String(config.path), edit)).path;
+    planAction(async (config, _api, { plan, edits }) => {
+      const edit = config['edit'] as (before: string, edits: AstEdits) => string | Promise<string>;
+      return (await plan.edit(String(config.path), (before) => edit(before, edits))).path;
     }),
   );
   plop.setActionType(

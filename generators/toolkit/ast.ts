@@ -1,4 +1,5 @@
 import { CLIError, EXIT_FAILURE, EXIT_USAGE } from '../cli/errors.js';
+import { tsMorph } from './ts-morph.js';
 
 export interface RegistryEntry {
   /** The exported binding, e.g. `createOrder`. */
@@ -7,6 +8,18 @@ export interface RegistryEntry {
   readonly moduleSpecifier: string;
   /** The array the entry belongs to, e.g. `endpoints`. */
   readonly arrayName: string;
+}
+
+/** Where registry edits run: in this thread, or on a worker that loaded ts-morph early. */
+export interface AstEdits {
+  addRegistryEntry(text: string, file: string, entry: RegistryEntry): Promise<string>;
+}
+
+export const inProcessEdits: AstEdits = { addRegistryEntry: (text, file, entry) => addRegistryEntry(text, file, entry) };
+
+/** Loads ts-morph now, so a later edit does not wait for it. */
+export function preloadTsMorph(): void {
+  tsMorph();
 }
 
 function escapeRegExp(text: string): string {
@@ -39,7 +52,7 @@ function unusable(file: string, why: string): never {
  */
 export async function addRegistryEntry(text: string, file: string, entry: RegistryEntry): Promise<string> {
   // ts-morph brings the whole compiler; only an edit that is really needed pays for loading it.
-  const { Node, Project, SyntaxKind } = await import('ts-morph');
+  const { Node, Project, SyntaxKind } = tsMorph();
   const project = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true, compilerOptions: { noLib: true } });
   const source = project.createSourceFile('/registry.ts', text);
   const eol = text.includes('\r\n') ? '\r\n' : '\n';

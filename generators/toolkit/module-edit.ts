@@ -1,3 +1,4 @@
+import { tsMorph } from './ts-morph.js';
 export interface NamedImport {
   readonly name: string;
   readonly from: string;
@@ -27,7 +28,7 @@ export async function addFunction(text: string, code: string, name: string, impo
   if (!result.endsWith(eol)) result += eol;
   if (imports.length === 0) return result;
 
-  const { Project } = await import('ts-morph');
+  const { Project } = tsMorph();
   const project = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true, compilerOptions: { noLib: true } });
   const source = project.createSourceFile('/module.ts', result);
   const declarations = source.getImportDeclarations();
