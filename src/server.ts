@@ -45,7 +45,10 @@ export async function startServer(config: AppConfig, deps: { logger: Logger }): 
         server.close(() => {
           clearTimeout(force);
           // Only after the last request: the embedded database flushes and releases its files.
-          void database.close().then(resolve, resolve);
+          database.close().then(resolve, (err: unknown) => {
+            deps.logger.error({ err }, 'database did not close cleanly');
+            resolve();
+          });
         });
         server.closeIdleConnections();
       });

@@ -2,39 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import type { Logger, LogLevel } from '../logger/_types.js';
+import { createRecordingLogger } from '../testing/_recording.js';
 import { openDatabase, type Database, type DatabaseOptions } from './index.js';
 
 /** Test support only (not exported from index.ts). */
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../src/migrations', import.meta.url));
 
-export interface LogEntry {
-  readonly level: LogLevel;
-  readonly msg: string | undefined;
-  readonly fields: Record<string, unknown>;
-}
-
-/** A Logger that records what it is given, for assertions. */
-export function recordingLogger(entries: LogEntry[] = [], bindings: Record<string, unknown> = {}): Logger & { entries: LogEntry[] } {
-  function at(level: LogLevel) {
-    return function log(first: unknown, second?: unknown): void {
-      const msg = typeof first === 'string' ? first : typeof second === 'string' ? second : undefined;
-      const fields = typeof first === 'object' && first !== null ? { ...bindings, ...first } : { ...bindings };
-      entries.push({ level, msg, fields });
-    };
-  }
-  return {
-    entries,
-    level: 'trace',
-    fatal: at('fatal'),
-    error: at('error'),
-    warn: at('warn'),
-    info: at('info'),
-    debug: at('debug'),
-    trace: at('trace'),
-    child: (more) => recordingLogger(entries, { ...bindings, ...more }),
-  };
-}
+export const recordingLogger = createRecordingLogger;
 
 export interface TestDatabase {
   readonly db: Database;

@@ -35,7 +35,7 @@ describe('migrations', { timeout: 120_000 }, () => {
       'README.md': 'not a migration',
     });
     const { db, logger } = await open(dir);
-    expect(logger.entries.filter((e) => e.msg === 'migration applied').map((e) => e.fields['migration'])).toEqual([
+    expect(logger.events.filter((e) => e.msg === 'migration applied').map((e) => e.fields['migration'])).toEqual([
       '0001_create_things.sql',
       '0002_seed_label.sql',
     ]);
@@ -98,11 +98,11 @@ describe('production notice', { timeout: 120_000 }, () => {
     const logger = recordingLogger();
     const db = await openDatabase({ logger, production: true });
     await db.close();
-    const warnings = logger.entries.filter((e) => e.level === 'warn');
+    const warnings = logger.events.filter((e) => e.level === 'warn');
     expect(warnings).toHaveLength(1);
     expect(warnings[0]?.msg).toMatch(/single-instance/);
     const quiet = recordingLogger();
     await (await openDatabase({ logger: quiet })).close();
-    expect(quiet.entries.filter((e) => e.level === 'warn')).toEqual([]);
+    expect(quiet.events.filter((e) => e.level === 'warn')).toEqual([]);
   });
 });

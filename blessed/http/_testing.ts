@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { LogFn, Logger, LogLevel } from '../logger/_types.js';
+import { createRecordingLogger } from '../testing/_recording.js';
 import { HttpError, createHttpClient } from './index.js';
 import type { HttpClient, HttpClientOptions } from './index.js';
 
@@ -61,40 +61,7 @@ export function sendJson(res: ServerResponse, status: number, value: unknown, he
   res.end(JSON.stringify(value));
 }
 
-export interface LogEvent {
-  readonly level: LogLevel;
-  readonly msg: string | undefined;
-  readonly fields: Record<string, unknown>;
-}
-
-export interface RecordingLogger extends Logger {
-  readonly events: LogEvent[];
-}
-
-/**
- * Records exactly what the client hands its logger, before any redaction a real logger would
- * apply: the client itself must not pass secrets, so the test must not rely on a censor.
- */
-export function recordingLogger(events: LogEvent[] = []): RecordingLogger {
-  function at(level: LogLevel): LogFn {
-    return function log(first: unknown, second?: unknown): void {
-      const msg = typeof first === 'string' ? first : typeof second === 'string' ? second : undefined;
-      const fields = typeof first === 'object' && first !== null ? { ...(first as Record<string, unknown>) } : {};
-      events.push({ level, msg, fields });
-    };
-  }
-  return {
-    events,
-    level: 'trace',
-    fatal: at('fatal'),
-    error: at('error'),
-    warn: at('warn'),
-    info: at('info'),
-    debug: at('debug'),
-    trace: at('trace'),
-    child: () => recordingLogger(events),
-  };
-}
+export const recordingLogger = createRecordingLogger;
 
 /** Runs a promise expected to reject and returns the rejection. */
 export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {

@@ -9,6 +9,8 @@ import { assertNoLeaks, type LabelledSecret } from './_secrets.js';
 import { createTokenMinter, type TokenMinter } from './_tokens.js';
 
 export { createLogCapture } from './_logs.js';
+export { createRecordingLogger } from './_recording.js';
+export type { RecordedLog, RecordingLogger } from './_recording.js';
 export type { LogCapture } from './_logs.js';
 export { expectNoSecrets } from './_secrets.js';
 export { expectProblem } from './_problem.js';
