@@ -6,7 +6,6 @@ import { Worker } from 'node:worker_threads';
  */
 export function startAstWorker() {
   const worker = new Worker(new URL('./ast-worker.js', import.meta.url));
-  worker.unref();
   const waiting = new Map();
   let next = 0;
   let broken;
@@ -19,6 +18,8 @@ export function startAstWorker() {
     for (const resolve of waiting.values()) resolve(broken);
     waiting.clear();
   });
+  // After the listeners: adding a 'message' listener refs the worker again.
+  worker.unref();
   return {
     addRegistryEntry(text, file, entry) {
       if (broken !== undefined) return Promise.resolve(broken);
