@@ -1,8 +1,8 @@
 import type { Endpoint } from '../blessed/endpoint/index.js';
-import { createNoteEndpoint } from './endpoints/create-note.js';
-import { getNoteEndpoint } from './endpoints/get-note.js';
+import { createNote } from './endpoints/create-note.js';
+import { getNote } from './endpoints/get-note.js';
 import { health } from './endpoints/health.js';
-import { listNotesEndpoint } from './endpoints/list-notes.js';
+import { listNotes } from './endpoints/list-notes.js';
 
 /**
  * The registry: the app mounts exactly these endpoints and the OpenAPI document is derived from
@@ -10,7 +10,7 @@ import { listNotesEndpoint } from './endpoints/list-notes.js';
  */
 export const endpoints: readonly Endpoint[] = [
   health,
-  listNotesEndpoint,
-  createNoteEndpoint,
-  getNoteEndpoint,
+  listNotes,
+  createNote,
+  getNote,
 ];

@@ -49,7 +49,7 @@ interface Shape {
 const ID_RESPONSE = 'response: z.strictObject({ id: field.id() }),';
 const NOT_FOUND = 'throw new NotFoundError();';
 const ID_RESULT = 'Promise<{ id: string }>';
-const TENANT_NOTE = 'Look objects up by (auth.tenantId, id): another tenant\'s id must stay a 404.';
+const TENANT_NOTE = 'Read through `db`, bound to the caller\'s tenant: another tenant\'s id is then a 404 by construction.';
 
 function shapeOf(method: string, hasParams: boolean): Shape {
   const query = 'query: z.strictObject({}),';
@@ -59,7 +59,7 @@ function shapeOf(method: string, hasParams: boolean): Shape {
     return {
       schemas: [query, 'response: z.strictObject({ items: z.array(z.strictObject({ id: field.id() })) }),'],
       logic: 'return { items: [] };',
-      note: 'List only what belongs to auth.tenantId.',
+      note: 'List through `db`: it only ever sees the caller\'s tenant\'s rows.',
       needs: ['field'],
       returns: 'Promise<{ items: { id: string }[] }>',
     };
@@ -69,9 +69,9 @@ function shapeOf(method: string, hasParams: boolean): Shape {
   }
   if (hasParams) return { schemas: [body, ID_RESPONSE], logic: NOT_FOUND, note: TENANT_NOTE, needs: ['errors', 'field'], returns: ID_RESULT };
   if (method === 'POST') {
-    return { schemas: [body, ID_RESPONSE], logic: 'return { id: randomUUID() };', note: 'Store the new object under auth.tenantId.', needs: ['crypto', 'field'], returns: ID_RESULT };
+    return { schemas: [body, ID_RESPONSE], logic: 'return { id: randomUUID() };', note: 'Insert through `db`: it writes the caller\'s tenant id itself.', needs: ['crypto', 'field'], returns: ID_RESULT };
   }
-  return { schemas: [body, 'response: z.strictObject({ ok: z.literal(true) }),'], logic: 'return { ok: true as const };', note: 'Change only what belongs to auth.tenantId.', needs: [], returns: 'Promise<{ ok: true }>' };
+  return { schemas: [body, 'response: z.strictObject({ ok: z.literal(true) }),'], logic: 'return { ok: true as const };', note: 'Change data only through `db`, bound to the caller\'s tenant.', needs: [], returns: 'Promise<{ ok: true }>' };
 }
 
 /** The template data for `generate endpoint`. */

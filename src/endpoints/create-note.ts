@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { defineEndpoint } from '../../blessed/endpoint/index.js';
-import { createNote } from '../services/notes.js';
+import * as notesService from '../services/notes.js';
 import { NoteResponse, toNoteResponse } from './_notes.js';
 
-export const createNoteEndpoint = defineEndpoint({
+export const createNote = defineEndpoint({
   method: 'POST',
   path: '/notes',
   permission: 'notes:write',
@@ -14,7 +14,7 @@ export const createNoteEndpoint = defineEndpoint({
   }),
   response: NoteResponse,
   async handler({ body, db }) {
-    const note = await createNote(db, body.body === undefined ? { title: body.title } : { title: body.title, body: body.body });
+    const note = await notesService.createNote(db, body.body === undefined ? { title: body.title } : { title: body.title, body: body.body });
     return toNoteResponse(note);
   },
 });

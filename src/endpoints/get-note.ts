@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { defineEndpoint } from '../../blessed/endpoint/index.js';
 import { field } from '../../blessed/validation/index.js';
-import { getNote } from '../services/notes.js';
+import * as notesService from '../services/notes.js';
 import { NoteResponse, toNoteResponse } from './_notes.js';
 
-export const getNoteEndpoint = defineEndpoint({
+export const getNote = defineEndpoint({
   method: 'GET',
   path: '/notes/:noteId',
   permission: 'notes:read',
@@ -12,6 +12,6 @@ export const getNoteEndpoint = defineEndpoint({
   params: z.strictObject({ noteId: field.uuid() }),
   response: NoteResponse,
   async handler({ params, db }) {
-    return toNoteResponse(await getNote(db, params.noteId));
+    return toNoteResponse(await notesService.getNote(db, params.noteId));
   },
 });

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { defineEndpoint } from '../../blessed/endpoint/index.js';
 import { field } from '../../blessed/validation/index.js';
-import { listNotes } from '../services/notes.js';
+import * as notesService from '../services/notes.js';
 import { NoteResponse, toNoteResponse } from './_notes.js';
 
-export const listNotesEndpoint = defineEndpoint({
+export const listNotes = defineEndpoint({
   method: 'GET',
   path: '/notes',
   permission: 'notes:read',
@@ -15,7 +15,7 @@ export const listNotesEndpoint = defineEndpoint({
   }),
   response: z.strictObject({ items: z.array(NoteResponse), nextCursor: z.string().nullable() }),
   async handler({ query, db }) {
-    const page = await listNotes(db, {
+    const page = await notesService.listNotes(db, {
       ...(query.limit === undefined ? {} : { limit: query.limit }),
       ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
     });
