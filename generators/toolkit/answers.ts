@@ -34,11 +34,12 @@ export interface CommonFlags {
   readonly help: boolean;
 }
 
-export const COMMON_HELP = `  --dry-run          print the plan and a unified diff of every file; write nothing
-  --force            overwrite existing files whose content differs
-  --json             print one JSON result on stdout and nothing else
-  --help             show this help
-`;
+const COMMON_FLAGS: readonly (readonly [string, string])[] = [
+  ['--dry-run', 'print the plan and a unified diff of every file; write nothing'],
+  ['--force', 'overwrite existing files whose content differs'],
+  ['--json', 'print one JSON result on stdout and nothing else'],
+  ['--help', 'show this help'],
+];
 
 function kebab(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -55,18 +56,22 @@ export function flagSpecs(fields: z.ZodObject): FlagSpec[] {
 /** `--help` text for a generator, from the same schema that validates its answers. */
 export function helpText(generator: string, description: string, specs: readonly FlagSpec[], notes = ''): string {
   const positional = specs.find((s) => s.meta.positional === true);
-  const rows = specs.map((s) => {
-    const left = `--${s.flag} ${s.meta.placeholder ?? `<${s.flag}>`}`;
-    const choices = s.meta.choices === undefined ? '' : ` (${s.meta.choices.join('|')})`;
-    return `  ${left.padEnd(19)}${s.meta.description}${choices}${s.required ? '' : ' [optional]'}`;
-  });
+  const pairs = [
+    ...specs.map((s): readonly [string, string] => {
+      const choices = s.meta.choices === undefined ? '' : ` (${s.meta.choices.join('|')})`;
+      return [`--${s.flag} ${s.meta.placeholder ?? `<${s.flag}>`}`, `${s.meta.description}${choices}${s.required ? '' : ' [optional]'}`];
+    }),
+    ...COMMON_FLAGS,
+  ];
+  const width = Math.max(...pairs.map(([left]) => left.length)) + 2;
+  const rows = pairs.map(([left, right]) => `  ${left.padEnd(width)}${right}`);
   return `Usage: generate ${generator} ${positional === undefined ? '' : `[${positional.flag}] `}[flags]
 
 ${description}
 
 Flags:
 ${rows.join('\n')}
-${COMMON_HELP}${notes === '' ? '' : `\n${notes}`}`;
+${notes === '' ? '' : `\n${notes}`}`;
 }
 
 /** Shown instead of user input in messages: printable ASCII only, and short. */
