@@ -15,12 +15,12 @@ afterAll(() => kit.close());
 const dangerousKey = fc.constantFrom('__proto__', 'constructor', 'prototype', 'title', 'body', 'tenant_id', 'polluted');
 const key = fc.oneof(dangerousKey, fc.string({ maxLength: 12 }));
 // Raw JSON text, so `__proto__` arrives as an own key exactly as an attacker would send it.
-const hostileJson = fc.letrec((tie) => ({
+const hostileJson: fc.Arbitrary<string> = fc.letrec<{ value: string; object: string; array: string }>((tie) => ({
   value: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)), tie('object'), tie('array')),
   object: fc
     .array(fc.tuple(key, tie('value')), { maxLength: 5 })
-    .map((entries) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${v as string}`).join(',')}}`),
-  array: fc.array(tie('value'), { maxLength: 4 }).map((items) => `[${(items as string[]).join(',')}]`),
+    .map((entries) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`),
+  array: fc.array(tie('value'), { maxLength: 4 }).map((items) => `[${items.join(',')}]`),
 })).value;
 
 describe('the app under arbitrary JSON bodies', () => {
