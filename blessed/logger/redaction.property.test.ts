@@ -1,17 +1,11 @@
-import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { createLogCapture } from '../testing/index.js';
 import { createLogger } from './index.js';
 
 function capture() {
-  const chunks: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer | string, _encoding, callback) {
-      chunks.push(chunk.toString());
-      callback();
-    },
-  });
-  return { logger: createLogger({ destination, level: 'trace' }), raw: () => chunks.join('') };
+  const sink = createLogCapture();
+  return { logger: createLogger({ destination: sink.stream, level: 'trace' }), raw: () => sink.text() };
 }
 
 // Secret keys as people actually spell them; casing and separators are varied on top.

@@ -1,27 +1,21 @@
 import { once } from 'node:events';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { notFoundHandler, problemHandler } from '../errors/index.js';
+import { createLogCapture } from '../testing/index.js';
 import { createLogger, getRequestContext, requestLogging } from './index.js';
 import type { RequestLoggingOptions } from './index.js';
 
 type Line = Record<string, unknown>;
 
 function capture() {
-  const chunks: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer | string, _encoding, callback) {
-      chunks.push(chunk.toString());
-      callback();
-    },
-  });
-  const logger = createLogger({ destination, redactKeys: ['sessionRef'] });
-  const raw = (): string => chunks.join('');
-  const lines = (): Line[] => raw().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Line);
+  const sink = createLogCapture();
+  const logger = createLogger({ destination: sink.stream, redactKeys: ['sessionRef'] });
+  const raw = (): string => sink.text();
+  const lines = (): Line[] => sink.lines() as Line[];
   const completed = (): Line[] => lines().filter((l) => l['msg'] === 'request completed');
   return { logger, raw, lines, completed };
 }
