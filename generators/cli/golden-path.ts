@@ -23,9 +23,14 @@ Run golden-path <command> --help for its flags.
 /** `golden-path <command>`: the non-generating commands. */
 export async function goldenPath(io: CommandIO): Promise<number> {
   const [name, ...rest] = io.argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) {
+    // No command is bad usage: the help goes to stderr so scripts see an empty stdout.
+    io.stderr.write(GOLDEN_PATH_HELP);
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(GOLDEN_PATH_HELP);
-    return name === undefined ? 2 : 0;
+    return 0;
   }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (command === undefined) {
