@@ -52,6 +52,13 @@ describe('golden-path token', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('treats a missing command as bad usage: help on stderr, nothing on stdout, exit 2', async () => {
+    const result = await run([BIN], env);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^Usage: golden-path <command>/);
+  });
+
   it('rejects an unknown command with exit 2', async () => {
     const result = await run([BIN, 'frobnicate'], env);
     expect(result.code).toBe(2);
