@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { copyProject } from '../test/support/project-copy.js';
 
 /**
  * `npm run bench`: the whole `generate endpoint` process (start to exit, AST edit included)
@@ -11,7 +12,6 @@ import { fileURLToPath } from 'node:url';
  */
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 9);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SKIPPED = new Set(['node_modules', '.git', '.data', '.golden-path', 'coverage', 'dist']);
 
 const PLOPFILE = `export default function (plop) {
   plop.setGenerator('pair', {
@@ -24,13 +24,6 @@ const PLOPFILE = `export default function (plop) {
   });
 }
 `;
-
-async function projectCopy(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'golden-path-bench-'));
-  await cp(ROOT, dir, { recursive: true, filter: (source) => !SKIPPED.has(relative(ROOT, source).split(/[\\/]/)[0] ?? '') });
-  await symlink(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  return dir;
-}
 
 async function plopProject(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'golden-path-bench-plop-'));
@@ -56,7 +49,7 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-const project = await projectCopy();
+const project = await copyProject('golden-path-bench-');
 const plop = await plopProject();
 const plopBin = join(ROOT, 'node_modules/plop/bin/plop.js');
 const generate = (i: number) =>

@@ -1,30 +1,13 @@
-import { cp, lstat, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
+import { NOT_PROJECT } from '../support/project-copy.js';
 import { CLIError } from '../../generators/cli/errors.js';
 import { generate } from '../../generators/cli/generate.js';
 import type { CommandIO } from '../../generators/cli/run-main.js';
 import type { CommitFs } from '../../generators/toolkit/commit.js';
 
-export const PROJECT = fileURLToPath(new URL('../..', import.meta.url));
-const SKIPPED = new Set(['node_modules', '.git', '.data', '.golden-path', 'coverage', 'dist']);
-
-/** A copy of the working tree in a temp folder, with node_modules linked rather than copied. */
-export async function copyProject(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'golden-path-gen-'));
-  await cp(PROJECT, dir, {
-    recursive: true,
-    filter: (source) => !SKIPPED.has(relative(PROJECT, source).split(/[\\/]/)[0] ?? ''),
-  });
-  await symlink(join(PROJECT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  return dir;
-}
-
-export async function removeProject(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
-}
+export { copyProject, PROJECT, removeProject } from '../support/project-copy.js';
 
 /** Every file under `dir` (node_modules aside) with its bytes, for "nothing changed" checks. */
 export async function snapshotTree(dir: string): Promise<Map<string, string>> {
@@ -33,7 +16,7 @@ export async function snapshotTree(dir: string): Promise<Map<string, string>> {
     for (const entry of await readdir(current, { withFileTypes: true })) {
       const path = join(current, entry.name);
       const rel = relative(dir, path);
-      if (SKIPPED.has(rel.split(/[\\/]/)[0] ?? '')) continue;
+      if (NOT_PROJECT.has(rel.split(/[\\/]/)[0] ?? '')) continue;
       if (entry.isDirectory()) await walk(path);
       else if (entry.isSymbolicLink()) files.set(rel, `-> link ${String((await lstat(path)).size)}`);
       else files.set(rel, (await readFile(path)).toString('base64'));
