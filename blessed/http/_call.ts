@@ -86,7 +86,7 @@ async function discard(body: Dispatcher.ResponseData['body']): Promise<void> {
 export function createCaller(options: ResolvedOptions) {
   const agent = new Agent({
     connect: {
-      lookup: createGuardedLookup(options.privateHosts),
+      lookup: createGuardedLookup(options.privateHosts, options.lookup),
       // Verification is fixed on: the options schema has no way to pass rejectUnauthorized.
       rejectUnauthorized: true,
       minVersion: 'TLSv1.2',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Logger } from '../logger/_types.js';
-import { isBlockedLiteralHost } from './_ssrf.js';
+import { isBlockedLiteralHost, systemResolver } from './_ssrf.js';
+import type { HostResolver } from './_ssrf.js';
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 2_000;
 export const DEFAULT_HEADERS_TIMEOUT_MS = 5_000;
@@ -105,6 +106,11 @@ const optionsSchema = z.strictObject({
     .positive({ error: 'must be a positive integer (bytes)' })
     .max(256 * 1024 * 1024, { error: 'must be at most 268435456 bytes' })
     .default(DEFAULT_MAX_RESPONSE_BYTES),
+  lookup: z
+    .custom<HostResolver>((value) => typeof value === 'function', {
+      error: 'must be a function (hostname, options) => Promise<LookupAddress[]>',
+    })
+    .default(() => systemResolver),
   ca: z.union([pem, z.array(pem).min(1)], { error: 'must be PEM text, a Buffer, or an array of them' }).optional(),
 });
 

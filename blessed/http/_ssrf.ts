@@ -1,5 +1,5 @@
-import { lookup as dnsLookup } from 'node:dns';
-import type { LookupAddress } from 'node:dns';
+import { lookup as dnsLookup } from 'node:dns/promises';
+import type { LookupAddress, LookupAllOptions } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
 import type { LookupFunction } from 'node:net';
 
@@ -124,16 +124,31 @@ export class SsrfBlockedError extends Error {
 }
 
 /**
+ * Resolves a host name to every address it has; the default is the system resolver
+ * (`dns.promises.lookup` with `all: true`). The options are what the socket asked for.
+ */
+export type HostResolver = (hostname: string, options: LookupAllOptions) => Promise<readonly LookupAddress[]>;
+
+export const systemResolver: HostResolver = function systemResolver(hostname, options) {
+  return dnsLookup(hostname, options);
+};
+
+function isAddressList(value: unknown): value is readonly LookupAddress[] {
+  return Array.isArray(value) && value.every((a: unknown) => typeof (a as { address?: unknown } | null)?.address === 'string');
+}
+
+/**
  * A `lookup` for the socket: resolves every address and refuses the connection if any is
  * blocked. It runs for each new connection, after DNS, so a record that flips to a private
  * address between a check and the connect (DNS rebinding) is still caught. Sockets never call
- * it for IP literals; those are checked separately with `isBlockedLiteralHost`.
+ * it for IP literals; those are checked separately with `isBlockedLiteralHost`. Whatever the
+ * resolver answers passes the same check, so an injected resolver cannot open private ranges.
  */
-export function createGuardedLookup(allowPrivate: ReadonlySet<string>): LookupFunction {
+export function createGuardedLookup(allowPrivate: ReadonlySet<string>, resolve: HostResolver = systemResolver): LookupFunction {
   return function guardedLookup(hostname, options, callback) {
-    dnsLookup(hostname, { ...options, all: true }, function onResolved(err, addresses: LookupAddress[]) {
-      if (err) {
-        callback(err, []);
+    function onResolved(addresses: unknown): void {
+      if (!isAddressList(addresses)) {
+        callback(Object.assign(new Error(`the resolver gave no address list for ${hostname}`), { code: 'ENOTFOUND' }), []);
         return;
       }
       if (!allowPrivate.has(hostname.toLowerCase()) && addresses.some((a) => isBlockedAddress(a.address))) {
@@ -141,9 +156,16 @@ export function createGuardedLookup(allowPrivate: ReadonlySet<string>): LookupFu
         return;
       }
       const first = addresses[0];
-      if (options.all === true) callback(null, addresses);
-      else if (first === undefined) callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), []);
+      if (first === undefined) callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), []);
+      else if (options.all === true) callback(null, [...addresses]);
       else callback(null, first.address, first.family);
-    });
+    }
+    function onFailed(err: unknown): void {
+      callback(err instanceof Error ? err : new Error(`lookup of ${hostname} failed`), []);
+    }
+    // A resolver that throws synchronously is handled like one that rejects.
+    Promise.resolve()
+      .then(() => resolve(hostname, { ...options, all: true }))
+      .then(onResolved, onFailed);
   };
 }

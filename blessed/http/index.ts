@@ -3,6 +3,7 @@ import type { Logger } from '../logger/_types.js';
 import { createCaller } from './_call.js';
 import type { HttpMethod, HttpResponse } from './_call.js';
 import { resolveOptions } from './_options.js';
+import type { HostResolver } from './_ssrf.js';
 import type { PathParamValue, QueryParams } from './_url.js';
 
 export {
@@ -20,6 +21,7 @@ export { HttpError } from './_errors.js';
 export type { HttpErrorCode } from './_errors.js';
 export type { HttpMethod, HttpResponse } from './_call.js';
 export type { PathParamValue, QueryParams, QueryValue } from './_url.js';
+export type { HostResolver } from './_ssrf.js';
 
 export type RetryableMethod = 'GET' | 'HEAD' | 'OPTIONS' | 'PUT' | 'DELETE';
 
@@ -56,6 +58,11 @@ export interface HttpClientOptions {
   readonly maxRedirects?: number | undefined;
   /** Cap on the decoded response body. Default `DEFAULT_MAX_RESPONSE_BYTES` (1 MiB). */
   readonly maxResponseBytes?: number | undefined;
+  /**
+   * Resolves host names, e.g. a caching resolver. Default: the system resolver. Its answers pass
+   * the same private-address check as the system's, so it cannot open a way around it.
+   */
+  readonly lookup?: HostResolver | undefined;
   /** Private CA certificate(s), PEM. Replaces the public roots for this client. */
   readonly ca?: string | Buffer | readonly (string | Buffer)[] | undefined;
 }

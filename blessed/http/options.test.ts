@@ -27,6 +27,7 @@ describe('factory options', () => {
     ['reserved header', { headers: { Host: 'evil.test' } }, '"headers" must not set the "host" header'],
     ['bad host entry', { allowedHosts: ['https://x.test'] }, '"allowedHosts.0" must list host names'],
     ['no logger', { logger: undefined }, '"logger" must be a Logger'],
+    ['resolver not a function', { lookup: '8.8.8.8' }, '"lookup" must be a function (hostname, options) => Promise<LookupAddress[]>'],
   ];
   for (const [label, patch, message] of bad) {
     it(`refuses ${label} with a TypeError naming the option`, () => {

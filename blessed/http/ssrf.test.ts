@@ -169,4 +169,44 @@ describe('SSRF refusals through the client', () => {
     expect((await client.get('/x', { schema })).data).toEqual({ ok: true });
     expect(server.requests).toHaveLength(1);
   });
+
+  it('puts an injected resolver behind the same private-address check', async () => {
+    const server = await okServer();
+    const asked: string[] = [];
+    const lookup = async (hostname: string) => {
+      asked.push(hostname);
+      return [{ address: '127.0.0.1', family: 4 }];
+    };
+    const base = { baseUrl: `http://orders.internal.test:${server.port}`, logger: recordingLogger(), allowHttpHosts: ['orders.internal.test'], lookup };
+    const guarded = createHttpClient(base);
+    const allowed = createHttpClient({ ...base, allowPrivateHosts: ['orders.internal.test'] });
+    cleanups.push(() => guarded.close(), () => allowed.close());
+    expect(((await rejectionOf(guarded.get('/x', { schema }))) as HttpError).code).toBe('ERR_HTTP_SSRF_BLOCKED');
+    expect(server.requests).toHaveLength(0);
+    expect((await allowed.get('/x', { schema })).data).toEqual({ ok: true });
+    expect(server.requests).toHaveLength(1);
+    expect(asked).toEqual(['orders.internal.test', 'orders.internal.test']);
+  });
+
+  it('reports a resolver that fails or answers nonsense as a connection failure', async () => {
+    const failing = createHttpClient({
+      baseUrl: 'https://orders.example.test',
+      logger: recordingLogger(),
+      retries: 0,
+      lookup: async () => {
+        throw Object.assign(new Error('queryA ENOTFOUND orders.example.test'), { code: 'ENOTFOUND' });
+      },
+    });
+    const nonsense = createHttpClient({
+      baseUrl: 'https://orders.example.test',
+      logger: recordingLogger(),
+      retries: 0,
+      lookup: async () => 'not a list' as never,
+    });
+    cleanups.push(() => failing.close(), () => nonsense.close());
+    expect(((await rejectionOf(failing.get('/x', { schema }))) as HttpError).message).toBe(
+      'Connection failed (ENOTFOUND): GET https://orders.example.test/x',
+    );
+    expect(((await rejectionOf(nonsense.get('/x', { schema }))) as HttpError).code).toBe('ERR_HTTP_CONNECTION');
+  });
 });
