@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { ZodType } from 'zod';
+import { untilAborted } from './_abort.js';
 import { abandon, isJsonContentType, parseAndValidate, readBody } from './_body.js';
 import { HttpError, classifyTransportError } from './_errors.js';
 import type { HttpCallContext } from './_errors.js';
@@ -160,7 +161,7 @@ export function createCaller(options: ResolvedOptions) {
         attempts += 1;
         let outcome: Attempt;
         try {
-          outcome = await attempt(first, spec, signal, context);
+          outcome = await untilAborted(attempt(first, spec, signal, context), signal);
         } catch (err) {
           const halt = stopped();
           if (halt !== undefined) throw halt;
