@@ -75,11 +75,15 @@ function serialiseBody(spec: CallSpec): string | undefined {
   throw new TypeError('"body" must be JSON-serialisable');
 }
 
-async function discard(body: Dispatcher.ResponseData['body']): Promise<void> {
+/**
+ * Drains a body nobody reads so the connection can be reused, within a byte cap and a short time
+ * bound of its own; past either, or when the call stops, the body (and its connection) is destroyed.
+ */
+async function discard(body: Dispatcher.ResponseData['body'], signal: AbortSignal, timeoutMs: number): Promise<void> {
   try {
-    await body.dump({ limit: DISCARD_LIMIT_BYTES });
+    await body.dump({ limit: DISCARD_LIMIT_BYTES, signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) });
   } catch {
-    // The status already decided the outcome; a broken error body changes nothing.
+    // The status already decided the outcome; a broken or slow unread body changes nothing.
   }
 }
 
@@ -111,19 +115,19 @@ export function createCaller(options: ResolvedOptions) {
       });
       const status = res.statusCode;
       if (REDIRECT_STATUSES.has(status)) {
-        await discard(res.body);
+        await discard(res.body, signal, options.discardTimeoutMs);
         hop = nextHop(hop, status, res.headers['location'], hops, options, context);
         continue;
       }
       if (status < 200 || status > 299) {
-        await discard(res.body);
+        await discard(res.body, signal, options.discardTimeoutMs);
         const error = new HttpError('ERR_HTTP_UPSTREAM_STATUS', `Upstream answered ${status}`, context, { upstreamStatus: status });
         const retryAfterMs = parseRetryAfter(res.headers['retry-after'], Date.now());
         return { ok: false, error, retryable: RETRYABLE_STATUSES.has(status), retryAfterMs };
       }
       const headers = flattenHeaders(res.headers);
       if (spec.schema === null) {
-        await discard(res.body);
+        await discard(res.body, signal, options.discardTimeoutMs);
         return { ok: true, response: { status, headers, data: undefined } };
       }
       if (!isJsonContentType(res.headers['content-type'])) {

@@ -10,6 +10,12 @@ export const DEFAULT_RETRIES = 2;
 export const DEFAULT_RETRY_BASE_DELAY_MS = 200;
 export const DEFAULT_MAX_RETRY_DELAY_MS = 5_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+/**
+ * How long a body nobody reads (an error before a retry, a redirect, a `schema: null` success)
+ * may take to drain so its connection can be reused. Past it the body is destroyed: a dripping
+ * body must not spend the deadline the retries need.
+ */
+export const DEFAULT_DISCARD_TIMEOUT_MS = 1_000;
 export const DEFAULT_RETRY_METHODS = ['GET', 'HEAD', 'OPTIONS'] as const;
 /** A hard ceiling: an upstream that needs more hops than this is misconfigured or hostile. */
 export const MAX_REDIRECTS = 3;
@@ -81,6 +87,7 @@ const optionsSchema = z.strictObject({
   connectTimeoutMs: ms().default(DEFAULT_CONNECT_TIMEOUT_MS),
   headersTimeoutMs: ms().default(DEFAULT_HEADERS_TIMEOUT_MS),
   deadlineMs: ms().default(DEFAULT_DEADLINE_MS),
+  discardTimeoutMs: ms().default(DEFAULT_DISCARD_TIMEOUT_MS),
   retries: z
     .number({ error: 'must be an integer from 0 to 10' })
     .int({ error: 'must be an integer from 0 to 10' })

@@ -1,11 +1,13 @@
 import type { LookupAddress } from 'node:dns';
 import { createServer } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createHttpClient } from './index.js';
+import { DEFAULT_DISCARD_TIMEOUT_MS, createHttpClient } from './index.js';
 import type { HttpClient, HttpClientOptions } from './index.js';
-import { httpErrorOf, recordingLogger } from './_testing.js';
+import { createHarness, httpErrorOf, recordingLogger, sendJson } from './_testing.js';
+import type { TestServer } from './_testing.js';
 
 /**
  * The deadline and the caller's signal bound the call in every phase, connection set-up
@@ -52,6 +54,20 @@ async function silentTcpServer(): Promise<{ readonly port: number; readonly acce
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
   return { port: (server.address() as AddressInfo).port, accepted: () => accepted };
+}
+
+/** Starts a response and then sends one byte every 100 ms until the client hangs up. */
+function drip(res: ServerResponse, status: number): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.write('{');
+  const timer = setInterval(() => res.write(' '), 100);
+  res.on('close', () => clearInterval(timer));
+}
+
+/** Resolves when the server sees the client hang up on the response it is dripping. */
+function hangUp(res: ServerResponse): Promise<number> {
+  const started = performance.now();
+  return new Promise((resolve) => res.on('close', () => resolve(performance.now() - started)));
 }
 
 function client(options: Omit<HttpClientOptions, 'logger'>): HttpClient {
@@ -108,5 +124,53 @@ describe('deadline during connection set-up', () => {
     const { result: err, elapsedMs } = await timed(httpErrorOf(call));
     expect(elapsedMs).toBeLessThan(300 + SLACK_MS);
     expect(err.code).toBe('ERR_HTTP_ABORTED');
+  });
+});
+
+describe('bodies that are discarded', () => {
+  const harness = createHarness();
+  afterEach(() => harness.closeAll());
+  const deadlineMs = 5_000;
+
+  it('does not let a dripping 503 body starve the retry', async () => {
+    let firstHungUp: Promise<number> | undefined;
+    const server: TestServer = await harness.serve((_req, res, _body, index) => {
+      if (index > 0) return sendJson(res, 200, { id: 'o1' });
+      firstHungUp = hangUp(res);
+      drip(res, 503);
+    });
+    const orders = harness.clientFor(server, { deadlineMs });
+    const { result, elapsedMs } = await timed(orders.get('/orders/o1', { schema: order }));
+    expect(result.data).toEqual({ id: 'o1' });
+    expect(server.requests).toHaveLength(2);
+    expect(elapsedMs).toBeLessThan(deadlineMs);
+    // The client destroyed the discarded body at its own bound instead of reading it to the end.
+    expect(await firstHungUp).toBeLessThan(DEFAULT_DISCARD_TIMEOUT_MS + SLACK_MS);
+  });
+
+  it('returns a schema-null success without waiting for a dripping body', async () => {
+    let hungUp: Promise<number> | undefined;
+    const server = await harness.serve((_req, res) => {
+      hungUp = hangUp(res);
+      drip(res, 200);
+    });
+    const orders = harness.clientFor(server, { deadlineMs });
+    const { result, elapsedMs } = await timed(orders.post('/orders', { body: { sku: 'pen' }, schema: null }));
+    expect(result.status).toBe(200);
+    expect(result.data).toBeUndefined();
+    expect(elapsedMs).toBeLessThan(deadlineMs);
+    expect(await hungUp).toBeLessThan(DEFAULT_DISCARD_TIMEOUT_MS + SLACK_MS);
+  });
+
+  it('uses the configured discard bound', async () => {
+    let hungUp: Promise<number> | undefined;
+    const server = await harness.serve((_req, res) => {
+      hungUp = hangUp(res);
+      drip(res, 202);
+    });
+    const orders = harness.clientFor(server, { deadlineMs, discardTimeoutMs: 2_000 });
+    expect((await orders.delete('/orders/o1', { schema: null })).status).toBe(202);
+    // Not before the configured 2000 ms: the default (1000 ms) would have hung up earlier.
+    expect(await hungUp).toBeGreaterThanOrEqual(1_800);
   });
 });

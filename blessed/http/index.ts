@@ -9,6 +9,7 @@ import type { PathParamValue, QueryParams } from './_url.js';
 export {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_DEADLINE_MS,
+  DEFAULT_DISCARD_TIMEOUT_MS,
   DEFAULT_HEADERS_TIMEOUT_MS,
   DEFAULT_MAX_RESPONSE_BYTES,
   DEFAULT_MAX_RETRY_DELAY_MS,
@@ -46,6 +47,8 @@ export interface HttpClientOptions {
   readonly headersTimeoutMs?: number | undefined;
   /** The whole call: every attempt, backoff and body. Default `DEFAULT_DEADLINE_MS` (10000). */
   readonly deadlineMs?: number | undefined;
+  /** Time a body that is not read (error, redirect, `schema: null`) may take to drain before it is destroyed. Default `DEFAULT_DISCARD_TIMEOUT_MS` (1000). */
+  readonly discardTimeoutMs?: number | undefined;
   /** Retries after the first attempt, 0–10. Default `DEFAULT_RETRIES` (2). */
   readonly retries?: number | undefined;
   /** Methods that may be retried. Default GET, HEAD, OPTIONS; PUT and DELETE by opt-in; never POST/PATCH. */

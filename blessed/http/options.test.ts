@@ -13,6 +13,7 @@ describe('factory options', () => {
   const bad: [string, Record<string, unknown>, string][] = [
     ['non-integer timeout', { connectTimeoutMs: 1.5 }, '"connectTimeoutMs" must be a positive integer (milliseconds)'],
     ['negative deadline', { deadlineMs: -1 }, '"deadlineMs" must be a positive integer (milliseconds)'],
+    ['zero discard bound', { discardTimeoutMs: 0 }, '"discardTimeoutMs" must be a positive integer (milliseconds)'],
     ['string timeout', { headersTimeoutMs: '5000' }, '"headersTimeoutMs" must be a positive integer (milliseconds)'],
     ['too many retries', { retries: 11 }, '"retries" must be an integer from 0 to 10'],
     ['too many redirects', { maxRedirects: 4 }, '"maxRedirects" must be an integer from 0 to 3'],
