@@ -5,6 +5,7 @@ import type { Transform } from 'node:stream';
 import type { ZodType } from 'zod';
 import { HttpError } from './_errors.js';
 import type { HttpCallContext } from './_errors.js';
+import { describePath } from './_paths.js';
 
 type HeaderValue = string | string[] | undefined;
 
@@ -102,8 +103,9 @@ export async function readBody(
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Parses JSON and validates it. Errors name only the failing paths: a parser's message quotes the
- * body and a schema message can quote values, and neither may reach our logs or clients.
+ * Parses JSON and validates it. Errors name only the failing paths, through keys the schema
+ * declares: a parser's message quotes the body, a schema message can quote values, and object keys
+ * are the upstream's choice too; none of them may reach our logs or clients.
  */
 export function parseAndValidate(bytes: Buffer, schema: ZodType, context: HttpCallContext): unknown {
   let value: unknown;
@@ -114,9 +116,7 @@ export function parseAndValidate(bytes: Buffer, schema: ZodType, context: HttpCa
   }
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  // Keys come from the upstream too: keep them short and printable.
-  const segment = (key: PropertyKey): string => String(key).replace(/[^\w-]/g, '?').slice(0, 40);
-  const paths = [...new Set(result.error.issues.map((issue) => ['body', ...issue.path.map(segment)].join('.')))];
+  const paths = [...new Set(result.error.issues.map((issue) => describePath(schema, issue.path)))];
   const shown = paths.slice(0, 5).join(', ') + (paths.length > 5 ? ', …' : '');
   throw new HttpError('ERR_HTTP_CONTRACT', `Response does not match the schema at ${shown}`, context);
 }

@@ -1,8 +1,9 @@
 import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { HttpClient, HttpClientOptions } from './index.js';
-import { createHarness, httpErrorOf as httpError, sendJson } from './_testing.js';
+import { createHarness, httpErrorOf as httpError, recordingLogger, sendJson } from './_testing.js';
 import type { TestHandler, TestServer } from './_testing.js';
 
 const order = z.object({ id: z.string(), total: z.number() });
@@ -82,5 +83,59 @@ describe('responses', () => {
     expect(err.status).toBe(502);
     expect(err.detail).toBe('A service this request depends on failed.');
     expect(`${err.message} ${err.detail ?? ''} ${JSON.stringify(err)}`).not.toContain('UPSTREAM_STACK_TRACE');
+  });
+
+  describe('keys chosen by the upstream', () => {
+    const ledger = z.strictObject({
+      id: z.string(),
+      balances: z.record(z.string(), z.number()),
+      items: z.array(z.object({ sku: z.string(), meta: z.record(z.string(), z.strictObject({ ok: z.boolean() })) })),
+    });
+    const DECLARED = new Set(['id', 'balances', 'items', 'sku', 'meta', 'ok']);
+    /** A ledger body that breaks the schema at, and next to, four keys the upstream picked. */
+    function hostileBody(k1: string, k2: string, k3: string, k4: string): unknown {
+      return { id: 1, balances: { [k1]: 'many' }, items: [{ sku: 's', meta: { [k2]: { ok: 'no', [k3]: 1 } } }], [k4]: true };
+    }
+    const secretKey = fc.stringMatching(/^sk_live_[A-Za-z0-9]{12,24}$/);
+    const anyKey = fc.oneof(fc.string({ minLength: 1, maxLength: 30, unit: 'binary' }), secretKey);
+    const undeclared = anyKey.filter((k) => !DECLARED.has(k));
+
+    /** The paths the message names, each segment of which must be declared, an index or the placeholder. */
+    function namedSegments(message: string): string[] {
+      const listed = /schema at (.*): GET http/.exec(message)?.[1] ?? '';
+      return listed.split(', ').flatMap((path) => path.split('.'));
+    }
+
+    it('names declared keys, indexes and a placeholder, never an upstream key', async () => {
+      let body: unknown = null;
+      const server = await serve((_req, res) => sendJson(res, 200, body));
+      const logger = recordingLogger();
+      const client = clientFor(server, { logger });
+      await fc.assert(
+        fc.asyncProperty(anyKey, anyKey, undeclared, undeclared, secretKey, async (k1, k2, k3, k4, secret) => {
+          body = hostileBody(k1, k2, k3, k4);
+          logger.events.length = 0;
+          const err = await httpError(client.get('/ledger', { schema: ledger }));
+          expect(err.code).toBe('ERR_HTTP_CONTRACT');
+          for (const segment of namedSegments(err.message)) {
+            expect(segment === 'body' || segment === '<key>' || DECLARED.has(segment) || /^\d+$/.test(segment), segment).toBe(true);
+          }
+          body = { ...(hostileBody(secret, secret, secret, secret) as object) };
+          const leaked = await httpError(client.get('/ledger', { schema: ledger }));
+          const everything = [leaked.message, leaked.stack ?? '', JSON.stringify(leaked), JSON.stringify(logger.events)].join('\n');
+          expect(everything).not.toContain(secret);
+        }),
+        { numRuns: 40 },
+      );
+    });
+
+    it('keeps the message useful: the declared path, with the upstream key replaced', async () => {
+      const server = await serve((_req, res) => sendJson(res, 200, hostileBody('sk_live_51Hx', 'acct_9', 'extra', 'debug')));
+      const err = await httpError(clientFor(server).get('/ledger', { schema: ledger }));
+      expect(err.message).toBe(
+        'Response does not match the schema at body.id, body.balances.<key>, body.items.0.meta.<key>.ok, ' +
+          `body.items.0.meta.<key>, body: GET ${server.url}/v1/ledger`,
+      );
+    });
   });
 });
