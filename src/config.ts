@@ -7,6 +7,8 @@ export type Mode = 'development' | 'test' | 'production';
 export interface AppConfig {
   readonly mode: Mode;
   readonly port: number;
+  /** Address to listen on; unset listens on every interface. */
+  readonly host: string | undefined;
   readonly auth: AuthOptions;
   readonly logLevel: LogLevel;
   /** Exact origins allowed by CORS; empty means no CORS headers at all. */
@@ -15,6 +17,17 @@ export interface AppConfig {
   readonly trustProxyHops: number;
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
+  /** Socket limits of the HTTP server, in milliseconds. */
+  readonly serverTimeouts: ServerTimeouts;
+}
+
+export interface ServerTimeouts {
+  /** A client must finish sending the request line and headers within this (slowloris). */
+  readonly headersMs: number;
+  /** The whole request, body included; at least `headersMs`. */
+  readonly requestMs: number;
+  /** How long an idle keep-alive connection stays open. */
+  readonly keepAliveMs: number;
 }
 
 /** A setting is missing or wrong; the message names every offending variable. */
@@ -38,6 +51,9 @@ const digits = (max: number) =>
     .transform(Number)
     .pipe(z.number().int().max(max));
 
+/** Milliseconds from 100 ms to 10 minutes. */
+const millis = () => digits(600_000).pipe(z.number().min(100, 'must be at least 100 (milliseconds)'));
+
 const origin = z
   .string()
   .max(2048, { abort: true })
@@ -53,6 +69,7 @@ const origin = z
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: digits(65535).default(3000),
+  HOST: z.string().min(1).max(255).regex(/^[A-Za-z0-9.:-]+$/, 'must be an address or host name').optional(),
   AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').max(4096).optional(),
   AUTH_JWKS_URL: z.string().max(2048).optional(),
   AUTH_ISSUER: z.string().min(1).max(512).optional(),
@@ -68,6 +85,9 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().min(1).max(2048).optional(),
   DATA_DIR: z.string().min(1).max(1024).default('.data'),
   NODE_TLS_REJECT_UNAUTHORIZED: z.string().optional(),
+  HEADERS_TIMEOUT_MS: millis().default(10_000),
+  REQUEST_TIMEOUT_MS: millis().default(30_000),
+  KEEP_ALIVE_TIMEOUT_MS: millis().default(5_000),
 });
 
 export interface LoadConfigOptions {
@@ -102,6 +122,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   if (e.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
     issues.push('NODE_TLS_REJECT_UNAUTHORIZED: must not be 0; supply a private CA instead of disabling verification');
   }
+  if (e.REQUEST_TIMEOUT_MS < e.HEADERS_TIMEOUT_MS) {
+    issues.push('REQUEST_TIMEOUT_MS: must be at least HEADERS_TIMEOUT_MS');
+  }
   if (e.AUTH_JWT_SECRET !== undefined && e.AUTH_JWKS_URL !== undefined) {
     issues.push('AUTH_JWT_SECRET and AUTH_JWKS_URL: set one, not both');
   }
@@ -130,11 +153,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   return Object.freeze({
     mode,
     port: e.PORT,
+    host: e.HOST,
     auth,
     logLevel: e.LOG_LEVEL,
     corsOrigins: Object.freeze([...e.CORS_ORIGINS]),
     trustProxyHops: e.TRUST_PROXY_HOPS,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
+    serverTimeouts: Object.freeze({ headersMs: e.HEADERS_TIMEOUT_MS, requestMs: e.REQUEST_TIMEOUT_MS, keepAliveMs: e.KEEP_ALIVE_TIMEOUT_MS }),
   });
 }
