@@ -6,7 +6,6 @@ import type { Database } from '../blessed/db/index.js';
 import { mountEndpoints, type Endpoint } from '../blessed/endpoint/index.js';
 import { notFoundHandler, problemHandler } from '../blessed/errors/index.js';
 import { requestLogging, type Logger } from '../blessed/logger/index.js';
-import { jsonBody } from '../blessed/validation/index.js';
 import type { AppConfig } from './config.js';
 import { endpoints as registry } from './routes.js';
 
@@ -50,7 +49,7 @@ export function createApp(settings: AppSettings, deps: AppDependencies): Express
   if (origins.length > 0) {
     app.use(cors({ origin: [...origins], methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], maxAge: 600 }));
   }
-  app.use(jsonBody());
+  // No body parser here: the endpoint pipeline reads bodies only once the caller is authorised.
   app.use(mountEndpoints(deps.endpoints ?? registry, { authenticate: authenticate(settings.auth), logger: deps.logger, database: deps.database }));
   app.use(notFoundHandler());
   app.use(problemHandler({ logger: deps.logger }));

@@ -3,7 +3,7 @@ import { getAuth, requirePermission, type AuthContext } from '../auth/index.js';
 import type { Database, TenantDb } from '../db/index.js';
 import { InternalError, MethodNotAllowedError } from '../errors/index.js';
 import { getRequestContext, type Logger } from '../logger/index.js';
-import { validate } from '../validation/index.js';
+import { jsonBody, validate } from '../validation/index.js';
 import { isEndpoint, type Endpoint } from './_define.js';
 
 export interface MountOptions {
@@ -13,6 +13,11 @@ export interface MountOptions {
   readonly logger: Logger;
   /** The data layer; handlers get it bound to the token's tenant. */
   readonly database?: Database | undefined;
+  /**
+   * Reads the request body; runs after authentication and authorisation, so an anonymous or
+   * unauthorised request never has its body read, inflated or parsed. Default `jsonBody()`.
+   */
+  readonly readBody?: RequestHandler | undefined;
 }
 
 function routeKey(endpoint: Endpoint): string {
@@ -41,7 +46,7 @@ function tenantDb(database: Database | undefined, auth: AuthContext | null, labe
   return database.forTenant(auth.tenantId);
 }
 
-function pipeline(endpoint: Endpoint, options: MountOptions): RequestHandler[] {
+function pipeline(endpoint: Endpoint, options: MountOptions, readBody: RequestHandler): RequestHandler[] {
   const check = validate({
     params: endpoint.schemas.params,
     query: endpoint.schemas.query,
@@ -78,23 +83,24 @@ function pipeline(endpoint: Endpoint, options: MountOptions): RequestHandler[] {
     }
     res.status(endpoint.status).json(parsed.data);
   };
-  if (endpoint.access.kind === 'public') return [respond];
-  return [options.authenticate, requirePermission(endpoint.access.permission), respond];
+  if (endpoint.access.kind === 'public') return [readBody, respond];
+  return [options.authenticate, requirePermission(endpoint.access.permission), readBody, respond];
 }
 
 /**
- * Mounts the registry: every route is authenticate -> authorise -> validate -> handler ->
- * response check; a path asked with a method it does not serve answers 405 with `Allow`.
+ * Mounts the registry: every route is authenticate -> authorise -> read body -> validate ->
+ * handler -> response check; a path asked with a method it does not serve answers 405 with `Allow`.
  *
  * @example
  * app.use(mountEndpoints(endpoints, { authenticate: authenticate(config.auth), logger }));
  */
 export function mountEndpoints(endpoints: readonly unknown[], options: MountOptions): Router {
   const checked = checkRegistry(endpoints);
+  const readBody = options.readBody ?? jsonBody();
   const router = Router({ strict: true, caseSensitive: true });
   const methodsByPath = new Map<string, Set<string>>();
   for (const endpoint of checked) {
-    router[endpoint.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](endpoint.path, ...pipeline(endpoint, options));
+    router[endpoint.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](endpoint.path, ...pipeline(endpoint, options, readBody));
     const methods = methodsByPath.get(endpoint.path) ?? new Set<string>();
     methods.add(endpoint.method);
     if (endpoint.method === 'GET') methods.add('HEAD');
