@@ -17,9 +17,22 @@ export interface AppConfig {
   readonly trustProxyHops: number;
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
+  readonly rateLimits: RateLimitSettings;
   /** Socket limits of the HTTP server, in milliseconds. */
   readonly serverTimeouts: ServerTimeouts;
 }
+
+export interface RateLimitSettings {
+  /** Length of one counting window, in milliseconds. */
+  readonly windowMs: number;
+  /** Requests per window from one client address that has no valid token. */
+  readonly anonymous: number;
+  /** Requests per window for one authenticated subject of one tenant. */
+  readonly authenticated: number;
+}
+
+/** A burst of a few thousand anonymous requests from one address runs into the limit within seconds. */
+export const DEFAULT_RATE_LIMITS: RateLimitSettings = Object.freeze({ windowMs: 60_000, anonymous: 1_000, authenticated: 3_000 });
 
 export interface ServerTimeouts {
   /** A client must finish sending the request line and headers within this (slowloris). */
@@ -46,7 +59,7 @@ export const DEV_AUDIENCE = 'golden-path-dev';
 const digits = (max: number) =>
   z
     .string()
-    .max(6, { abort: true })
+    .max(String(max).length, { abort: true })
     .regex(/^\d+$/, 'must be a whole number')
     .transform(Number)
     .pipe(z.number().int().max(max));
@@ -85,6 +98,9 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().min(1).max(2048).optional(),
   DATA_DIR: z.string().min(1).max(1024).default('.data'),
   NODE_TLS_REJECT_UNAUTHORIZED: z.string().optional(),
+  RATE_LIMIT_WINDOW_MS: digits(86_400_000).pipe(z.number().min(1_000, 'must be at least 1000 (milliseconds)')).default(DEFAULT_RATE_LIMITS.windowMs),
+  RATE_LIMIT_ANONYMOUS: digits(10_000_000).pipe(z.number().min(1, 'must be at least 1')).default(DEFAULT_RATE_LIMITS.anonymous),
+  RATE_LIMIT_AUTHENTICATED: digits(10_000_000).pipe(z.number().min(1, 'must be at least 1')).default(DEFAULT_RATE_LIMITS.authenticated),
   HEADERS_TIMEOUT_MS: millis().default(10_000),
   REQUEST_TIMEOUT_MS: millis().default(30_000),
   KEEP_ALIVE_TIMEOUT_MS: millis().default(5_000),
@@ -160,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
     trustProxyHops: e.TRUST_PROXY_HOPS,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
+    rateLimits: Object.freeze({ windowMs: e.RATE_LIMIT_WINDOW_MS, anonymous: e.RATE_LIMIT_ANONYMOUS, authenticated: e.RATE_LIMIT_AUTHENTICATED }),
     serverTimeouts: Object.freeze({ headersMs: e.HEADERS_TIMEOUT_MS, requestMs: e.REQUEST_TIMEOUT_MS, keepAliveMs: e.KEEP_ALIVE_TIMEOUT_MS }),
   });
 }
