@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { createLogger, type Logger } from '../blessed/logger/index.js';
+import { postgresRateLimitStores } from '../blessed/ratelimit/index.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type AppConfig, type ServerTimeouts } from './config.js';
 import { openServiceDatabase } from './database.js';
@@ -33,7 +34,9 @@ export interface RunningServer {
  */
 export async function startServer(config: AppConfig, deps: { logger: Logger }): Promise<RunningServer> {
   const database = await openServiceDatabase(config, deps.logger);
-  const app = createApp(config, { logger: deps.logger, database });
+  // Several instances on one PostgreSQL share their rate-limit counts; the embedded database serves one.
+  const sharedLimits = config.databaseUrl === undefined ? undefined : postgresRateLimitStores({ url: config.databaseUrl, logger: deps.logger, pruneEveryMs: config.rateLimits.windowMs });
+  const app = createApp(config, { logger: deps.logger, database, ...(sharedLimits === undefined ? {} : { rateLimitStore: sharedLimits.store }) });
   // Slow clients must not hold sockets forever (slowloris); a JSON API needs no long uploads.
   const timeouts = config.serverTimeouts;
   const server = createServer(
@@ -65,7 +68,7 @@ export async function startServer(config: AppConfig, deps: { logger: Logger }): 
         server.close(() => {
           clearTimeout(force);
           // Only after the last request: the embedded database flushes and releases its files.
-          database.close().then(resolve, (err: unknown) => {
+          Promise.all([database.close(), sharedLimits?.close()]).then(() => resolve(), (err: unknown) => {
             deps.logger.error({ err }, 'database did not close cleanly');
             resolve();
           });

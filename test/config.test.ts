@@ -86,4 +86,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ HOST: '127.0.0.1' }, devSecret).host).toBe('127.0.0.1');
     expect(issues({ HOST: 'a b' }).join()).toMatch(/HOST/);
   });
+
+  it('takes rate limits as whole numbers, with defaults a burst from one address runs into', () => {
+    expect(loadConfig({}, devSecret).rateLimits).toEqual({ windowMs: 60_000, anonymous: 1_000, authenticated: 3_000 });
+    expect(loadConfig({ RATE_LIMIT_WINDOW_MS: '1000', RATE_LIMIT_ANONYMOUS: '5', RATE_LIMIT_AUTHENTICATED: '7' }, devSecret).rateLimits).toEqual({
+      windowMs: 1000,
+      anonymous: 5,
+      authenticated: 7,
+    });
+    for (const bad of ['', '0', '-1', '1e3', 'many']) expect(issues({ RATE_LIMIT_ANONYMOUS: bad }).join(), bad).toMatch(/RATE_LIMIT_ANONYMOUS/);
+    expect(issues({ RATE_LIMIT_WINDOW_MS: '999' }).join()).toMatch(/RATE_LIMIT_WINDOW_MS: must be at least 1000/);
+  });
 });
