@@ -1,7 +1,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { getAuth, requirePermission, type AuthContext } from '../auth/index.js';
 import type { Database, TenantDb } from '../db/index.js';
-import { InternalError, MethodNotAllowedError, ValidationError } from '../errors/index.js';
+import { InternalError, MethodNotAllowedError } from '../errors/index.js';
 import { getRequestContext, type Logger } from '../logger/index.js';
 import { jsonBody, validate } from '../validation/index.js';
 import { isEndpoint, type Endpoint } from './_define.js';
@@ -25,20 +25,6 @@ export interface MountOptions {
   readonly limitAnonymous?: RequestHandler | undefined;
   /** Counts authenticated requests, right after authentication (`rateLimit({ by: 'identity' })`). Default: none. */
   readonly limitAuthenticated?: RequestHandler | undefined;
-}
-
-function announcesBody(req: Request): boolean {
-  const length = req.headers['content-length'];
-  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
-}
-
-/** A route without a body schema refuses any body unread, so even a public route never parses one. */
-function refuseBody(req: Request, _res: Response, next: (err?: unknown) => void): void {
-  if (announcesBody(req)) {
-    next(new ValidationError([{ path: 'body', message: 'must be empty' }], { reason: 'a body was sent to a route that takes none' }));
-    return;
-  }
-  next();
 }
 
 interface Stages {
@@ -127,9 +113,8 @@ function pipeline(endpoint: Endpoint, options: MountOptions, stages: Stages): Re
     }
     res.status(endpoint.status).json(parsed.data);
   };
-  const readBody = endpoint.schemas.body === undefined ? refuseBody : stages.readBody;
-  if (endpoint.access.kind === 'public') return [...stages.limitAnonymous, readBody, respond];
-  return [stages.authenticate, ...stages.limitAuthenticated, requirePermission(endpoint.access.permission), readBody, respond];
+  if (endpoint.access.kind === 'public') return [...stages.limitAnonymous, stages.readBody, respond];
+  return [stages.authenticate, ...stages.limitAuthenticated, requirePermission(endpoint.access.permission), stages.readBody, respond];
 }
 
 /**
