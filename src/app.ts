@@ -6,11 +6,11 @@ import type { Database } from '../blessed/db/index.js';
 import { mountEndpoints, type Endpoint } from '../blessed/endpoint/index.js';
 import { notFoundHandler, problemHandler } from '../blessed/errors/index.js';
 import { requestLogging, type Logger } from '../blessed/logger/index.js';
-import { jsonBody } from '../blessed/validation/index.js';
-import type { AppConfig } from './config.js';
+import { rateLimit, type RateLimitStore } from '../blessed/ratelimit/index.js';
+import { DEFAULT_RATE_LIMITS, type AppConfig } from './config.js';
 import { endpoints as registry } from './routes.js';
 
-export type AppSettings = Pick<AppConfig, 'auth'> & Partial<Pick<AppConfig, 'corsOrigins' | 'trustProxyHops'>>;
+export type AppSettings = Pick<AppConfig, 'auth'> & Partial<Pick<AppConfig, 'corsOrigins' | 'trustProxyHops' | 'rateLimits'>>;
 
 export interface AppDependencies {
   readonly logger: Logger;
@@ -18,6 +18,8 @@ export interface AppDependencies {
   readonly endpoints?: readonly Endpoint[];
   /** The data layer handlers reach as `db`; an app without one serves only routes that do not use it. */
   readonly database?: Database;
+  /** Rate-limit counters shared by several instances (PostgreSQL); default: in memory, one set per app. */
+  readonly rateLimitStore?: (limiter: 'anonymous' | 'authenticated') => RateLimitStore;
 }
 
 /**
@@ -46,12 +48,31 @@ export function createApp(settings: AppSettings, deps: AppDependencies): Express
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
+  const limits = settings.rateLimits ?? DEFAULT_RATE_LIMITS;
+  const storeFor = (limiter: 'anonymous' | 'authenticated') => (deps.rateLimitStore === undefined ? {} : { store: deps.rateLimitStore(limiter) });
+  // Per client address for requests without an identity; per tenant and subject once authenticated.
+  const limitAnonymous = rateLimit({ by: 'address', name: 'anonymous', limit: limits.anonymous, windowMs: limits.windowMs, logger: deps.logger, ...storeFor('anonymous') });
+  const limitAuthenticated = rateLimit({ by: 'identity', name: 'authenticated', limit: limits.authenticated, windowMs: limits.windowMs, logger: deps.logger, ...storeFor('authenticated') });
+  app.use(function limitWithoutToken(req, res, next) {
+    // A request with a token is counted once authentication has decided who it is (or that it is nobody).
+    if (req.headers.authorization === undefined) void limitAnonymous(req, res, next);
+    else next();
+  });
   const origins = settings.corsOrigins ?? [];
   if (origins.length > 0) {
     app.use(cors({ origin: [...origins], methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], maxAge: 600 }));
   }
-  app.use(jsonBody());
-  app.use(mountEndpoints(deps.endpoints ?? registry, { authenticate: authenticate(settings.auth), logger: deps.logger, database: deps.database }));
+  // No body parser here: the endpoint pipeline reads bodies only once the caller is authorised.
+  app.use(
+    mountEndpoints(deps.endpoints ?? registry, {
+      authenticate: authenticate(settings.auth),
+      logger: deps.logger,
+      database: deps.database,
+      limitAnonymous,
+      limitAuthenticated,
+    }),
+  );
+  app.use(limitAnonymous);
   app.use(notFoundHandler());
   app.use(problemHandler({ logger: deps.logger }));
   return app;

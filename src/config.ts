@@ -7,6 +7,8 @@ export type Mode = 'development' | 'test' | 'production';
 export interface AppConfig {
   readonly mode: Mode;
   readonly port: number;
+  /** Address to listen on; unset listens on every interface. */
+  readonly host: string | undefined;
   readonly auth: AuthOptions;
   readonly logLevel: LogLevel;
   /** Exact origins allowed by CORS; empty means no CORS headers at all. */
@@ -15,6 +17,30 @@ export interface AppConfig {
   readonly trustProxyHops: number;
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
+  readonly rateLimits: RateLimitSettings;
+  /** Socket limits of the HTTP server, in milliseconds. */
+  readonly serverTimeouts: ServerTimeouts;
+}
+
+export interface RateLimitSettings {
+  /** Length of one counting window, in milliseconds. */
+  readonly windowMs: number;
+  /** Requests per window from one client address that has no valid token. */
+  readonly anonymous: number;
+  /** Requests per window for one authenticated subject of one tenant. */
+  readonly authenticated: number;
+}
+
+/** A burst of a few thousand anonymous requests from one address runs into the limit within seconds. */
+export const DEFAULT_RATE_LIMITS: RateLimitSettings = Object.freeze({ windowMs: 60_000, anonymous: 1_000, authenticated: 3_000 });
+
+export interface ServerTimeouts {
+  /** A client must finish sending the request line and headers within this (slowloris). */
+  readonly headersMs: number;
+  /** The whole request, body included; at least `headersMs`. */
+  readonly requestMs: number;
+  /** How long an idle keep-alive connection stays open. */
+  readonly keepAliveMs: number;
 }
 
 /** A setting is missing or wrong; the message names every offending variable. */
@@ -33,10 +59,13 @@ export const DEV_AUDIENCE = 'golden-path-dev';
 const digits = (max: number) =>
   z
     .string()
-    .max(6, { abort: true })
+    .max(String(max).length, { abort: true })
     .regex(/^\d+$/, 'must be a whole number')
     .transform(Number)
     .pipe(z.number().int().max(max));
+
+/** Milliseconds from 100 ms to 10 minutes. */
+const millis = () => digits(600_000).pipe(z.number().min(100, 'must be at least 100 (milliseconds)'));
 
 const origin = z
   .string()
@@ -53,6 +82,7 @@ const origin = z
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: digits(65535).default(3000),
+  HOST: z.string().min(1).max(255).regex(/^[A-Za-z0-9.:-]+$/, 'must be an address or host name').optional(),
   AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').max(4096).optional(),
   AUTH_JWKS_URL: z.string().max(2048).optional(),
   AUTH_ISSUER: z.string().min(1).max(512).optional(),
@@ -68,6 +98,12 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().min(1).max(2048).optional(),
   DATA_DIR: z.string().min(1).max(1024).default('.data'),
   NODE_TLS_REJECT_UNAUTHORIZED: z.string().optional(),
+  RATE_LIMIT_WINDOW_MS: digits(86_400_000).pipe(z.number().min(1_000, 'must be at least 1000 (milliseconds)')).default(DEFAULT_RATE_LIMITS.windowMs),
+  RATE_LIMIT_ANONYMOUS: digits(10_000_000).pipe(z.number().min(1, 'must be at least 1')).default(DEFAULT_RATE_LIMITS.anonymous),
+  RATE_LIMIT_AUTHENTICATED: digits(10_000_000).pipe(z.number().min(1, 'must be at least 1')).default(DEFAULT_RATE_LIMITS.authenticated),
+  HEADERS_TIMEOUT_MS: millis().default(10_000),
+  REQUEST_TIMEOUT_MS: millis().default(30_000),
+  KEEP_ALIVE_TIMEOUT_MS: millis().default(5_000),
 });
 
 export interface LoadConfigOptions {
@@ -102,6 +138,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   if (e.NODE_TLS_REJECT_UNAUTHORIZED === '0') {
     issues.push('NODE_TLS_REJECT_UNAUTHORIZED: must not be 0; supply a private CA instead of disabling verification');
   }
+  if (e.REQUEST_TIMEOUT_MS < e.HEADERS_TIMEOUT_MS) {
+    issues.push('REQUEST_TIMEOUT_MS: must be at least HEADERS_TIMEOUT_MS');
+  }
   if (e.AUTH_JWT_SECRET !== undefined && e.AUTH_JWKS_URL !== undefined) {
     issues.push('AUTH_JWT_SECRET and AUTH_JWKS_URL: set one, not both');
   }
@@ -130,11 +169,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
   return Object.freeze({
     mode,
     port: e.PORT,
+    host: e.HOST,
     auth,
     logLevel: e.LOG_LEVEL,
     corsOrigins: Object.freeze([...e.CORS_ORIGINS]),
     trustProxyHops: e.TRUST_PROXY_HOPS,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
+    rateLimits: Object.freeze({ windowMs: e.RATE_LIMIT_WINDOW_MS, anonymous: e.RATE_LIMIT_ANONYMOUS, authenticated: e.RATE_LIMIT_AUTHENTICATED }),
+    serverTimeouts: Object.freeze({ headersMs: e.HEADERS_TIMEOUT_MS, requestMs: e.REQUEST_TIMEOUT_MS, keepAliveMs: e.KEEP_ALIVE_TIMEOUT_MS }),
   });
 }

@@ -1,14 +1,24 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { createLogger, type Logger } from '../blessed/logger/index.js';
+import { postgresRateLimitStores } from '../blessed/ratelimit/index.js';
 import { createApp } from './app.js';
-import { ConfigError, loadConfig, type AppConfig } from './config.js';
+import { ConfigError, loadConfig, type AppConfig, type ServerTimeouts } from './config.js';
 import { openServiceDatabase } from './database.js';
 import { developmentSecret } from './dev-secret.js';
 
 /** How long in-flight requests get to finish after SIGTERM before connections are cut. */
 export const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * Node checks the header and request timeouts only every `connectionsCheckingInterval` (30 s by
+ * default), so a 10 s header timeout cut a dripping client after ~37 s. Checking at a quarter of
+ * the header timeout (at most every second) cuts it within a quarter past the limit.
+ */
+export function checkingIntervalMs(timeouts: ServerTimeouts): number {
+  return Math.max(25, Math.min(1_000, Math.floor(timeouts.headersMs / 4)));
+}
 
 export interface RunningServer {
   readonly server: Server;
@@ -24,14 +34,27 @@ export interface RunningServer {
  */
 export async function startServer(config: AppConfig, deps: { logger: Logger }): Promise<RunningServer> {
   const database = await openServiceDatabase(config, deps.logger);
-  const app = createApp(config, { logger: deps.logger, database });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(config.port, (err?: Error) => (err ? reject(err) : resolve(listening)));
-  });
+  // Several instances on one PostgreSQL share their rate-limit counts; the embedded database serves one.
+  const sharedLimits = config.databaseUrl === undefined ? undefined : postgresRateLimitStores({ url: config.databaseUrl, logger: deps.logger, pruneEveryMs: config.rateLimits.windowMs });
+  const app = createApp(config, { logger: deps.logger, database, ...(sharedLimits === undefined ? {} : { rateLimitStore: sharedLimits.store }) });
   // Slow clients must not hold sockets forever (slowloris); a JSON API needs no long uploads.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  server.keepAliveTimeout = 5_000;
+  const timeouts = config.serverTimeouts;
+  const server = createServer(
+    {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      keepAliveTimeout: timeouts.keepAliveMs,
+      connectionsCheckingInterval: checkingIntervalMs(timeouts),
+    },
+    app,
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const { port } = server.address() as AddressInfo;
   deps.logger.info({ port, mode: config.mode }, 'service listening');
   let closing: Promise<void> | undefined;
@@ -45,7 +68,7 @@ export async function startServer(config: AppConfig, deps: { logger: Logger }): 
         server.close(() => {
           clearTimeout(force);
           // Only after the last request: the embedded database flushes and releases its files.
-          database.close().then(resolve, (err: unknown) => {
+          Promise.all([database.close(), sharedLimits?.close()]).then(() => resolve(), (err: unknown) => {
             deps.logger.error({ err }, 'database did not close cleanly');
             resolve();
           });

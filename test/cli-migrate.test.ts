@@ -13,7 +13,7 @@ describe('golden-path migrate', () => {
     const first = await run([BIN, 'migrate'], { DATA_DIR: dataDir });
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    expect(first.stdout).toBe('applied 0001_create_notes.sql\n');
+    expect(first.stdout).toBe('applied 0001_create_notes.sql\napplied 0002_rate_limits.sql\n');
     const second = await run([BIN, 'migrate'], { DATA_DIR: dataDir });
     expect(second.code).toBe(0);
     expect(second.stdout).toBe('Nothing to apply: the database is up to date.\n');

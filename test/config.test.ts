@@ -69,4 +69,32 @@ describe('loadConfig', () => {
     expect(loadConfig({ PORT: '8080' }, devSecret).port).toBe(8080);
     for (const bad of ['', 'abc', '0x50', '70000', '80 ']) expect(issues({ PORT: bad }).join(), bad).toMatch(/PORT/);
   });
+
+  it('takes server timeouts in milliseconds, the request limit no shorter than the header limit', () => {
+    expect(loadConfig({}, devSecret).serverTimeouts).toEqual({ headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000 });
+    expect(loadConfig({ HEADERS_TIMEOUT_MS: '2000', REQUEST_TIMEOUT_MS: '4000', KEEP_ALIVE_TIMEOUT_MS: '1000' }, devSecret).serverTimeouts).toEqual({
+      headersMs: 2000,
+      requestMs: 4000,
+      keepAliveMs: 1000,
+    });
+    for (const bad of ['', '10s', '-1', '50', '9999999']) expect(issues({ HEADERS_TIMEOUT_MS: bad }).join(), bad).toMatch(/HEADERS_TIMEOUT_MS/);
+    expect(issues({ HEADERS_TIMEOUT_MS: '20000', REQUEST_TIMEOUT_MS: '10000' }).join()).toMatch(/REQUEST_TIMEOUT_MS: must be at least HEADERS_TIMEOUT_MS/);
+  });
+
+  it('takes HOST as an address or a host name', () => {
+    expect(loadConfig({}, devSecret).host).toBeUndefined();
+    expect(loadConfig({ HOST: '127.0.0.1' }, devSecret).host).toBe('127.0.0.1');
+    expect(issues({ HOST: 'a b' }).join()).toMatch(/HOST/);
+  });
+
+  it('takes rate limits as whole numbers, with defaults a burst from one address runs into', () => {
+    expect(loadConfig({}, devSecret).rateLimits).toEqual({ windowMs: 60_000, anonymous: 1_000, authenticated: 3_000 });
+    expect(loadConfig({ RATE_LIMIT_WINDOW_MS: '1000', RATE_LIMIT_ANONYMOUS: '5', RATE_LIMIT_AUTHENTICATED: '7' }, devSecret).rateLimits).toEqual({
+      windowMs: 1000,
+      anonymous: 5,
+      authenticated: 7,
+    });
+    for (const bad of ['', '0', '-1', '1e3', 'many']) expect(issues({ RATE_LIMIT_ANONYMOUS: bad }).join(), bad).toMatch(/RATE_LIMIT_ANONYMOUS/);
+    expect(issues({ RATE_LIMIT_WINDOW_MS: '999' }).join()).toMatch(/RATE_LIMIT_WINDOW_MS: must be at least 1000/);
+  });
 });

@@ -3,7 +3,7 @@ import { getAuth, requirePermission, type AuthContext } from '../auth/index.js';
 import type { Database, TenantDb } from '../db/index.js';
 import { InternalError, MethodNotAllowedError } from '../errors/index.js';
 import { getRequestContext, type Logger } from '../logger/index.js';
-import { validate } from '../validation/index.js';
+import { jsonBody, validate } from '../validation/index.js';
 import { isEndpoint, type Endpoint } from './_define.js';
 
 export interface MountOptions {
@@ -13,6 +13,41 @@ export interface MountOptions {
   readonly logger: Logger;
   /** The data layer; handlers get it bound to the token's tenant. */
   readonly database?: Database | undefined;
+  /**
+   * Reads the request body; runs after authentication and authorisation, so an anonymous or
+   * unauthorised request never has its body read, inflated or parsed. Default `jsonBody()`.
+   */
+  readonly readBody?: RequestHandler | undefined;
+  /**
+   * Counts requests that end without an identity: public routes, 405s and failed
+   * authentications (a `rateLimit({ by: 'address' })` from blessed/ratelimit). Default: none.
+   */
+  readonly limitAnonymous?: RequestHandler | undefined;
+  /** Counts authenticated requests, right after authentication (`rateLimit({ by: 'identity' })`). Default: none. */
+  readonly limitAuthenticated?: RequestHandler | undefined;
+}
+
+interface Stages {
+  readonly readBody: RequestHandler;
+  readonly limitAnonymous: RequestHandler[];
+  readonly limitAuthenticated: RequestHandler[];
+  readonly authenticate: RequestHandler;
+}
+
+/** A failed authentication is an anonymous request: it counts against the client address, and past the limit a 429 replaces the 401. */
+function authenticateOrCount(authenticate: RequestHandler, limitAnonymous: RequestHandler | undefined): RequestHandler {
+  if (limitAnonymous === undefined) return authenticate;
+  return function authenticateRequest(req, res, next) {
+    return authenticate(req, res, function afterAuthenticate(err?: unknown) {
+      if (err === undefined || err === null || err === 'route' || err === 'router') {
+        next(err as undefined);
+        return;
+      }
+      void limitAnonymous(req, res, function afterCount(limited?: unknown) {
+        next(limited ?? err);
+      });
+    });
+  };
 }
 
 function routeKey(endpoint: Endpoint): string {
@@ -41,7 +76,7 @@ function tenantDb(database: Database | undefined, auth: AuthContext | null, labe
   return database.forTenant(auth.tenantId);
 }
 
-function pipeline(endpoint: Endpoint, options: MountOptions): RequestHandler[] {
+function pipeline(endpoint: Endpoint, options: MountOptions, stages: Stages): RequestHandler[] {
   const check = validate({
     params: endpoint.schemas.params,
     query: endpoint.schemas.query,
@@ -78,23 +113,30 @@ function pipeline(endpoint: Endpoint, options: MountOptions): RequestHandler[] {
     }
     res.status(endpoint.status).json(parsed.data);
   };
-  if (endpoint.access.kind === 'public') return [respond];
-  return [options.authenticate, requirePermission(endpoint.access.permission), respond];
+  if (endpoint.access.kind === 'public') return [...stages.limitAnonymous, stages.readBody, respond];
+  return [stages.authenticate, ...stages.limitAuthenticated, requirePermission(endpoint.access.permission), stages.readBody, respond];
 }
 
 /**
- * Mounts the registry: every route is authenticate -> authorise -> validate -> handler ->
- * response check; a path asked with a method it does not serve answers 405 with `Allow`.
+ * Mounts the registry: every route is authenticate -> rate limit -> authorise -> read body ->
+ * validate -> handler -> response check; a path asked with a method it does not serve answers 405 with `Allow`.
  *
  * @example
  * app.use(mountEndpoints(endpoints, { authenticate: authenticate(config.auth), logger }));
  */
 export function mountEndpoints(endpoints: readonly unknown[], options: MountOptions): Router {
   const checked = checkRegistry(endpoints);
+  const limitAnonymous = options.limitAnonymous === undefined ? [] : [options.limitAnonymous];
+  const stages: Stages = {
+    readBody: options.readBody ?? jsonBody(),
+    limitAnonymous,
+    limitAuthenticated: options.limitAuthenticated === undefined ? [] : [options.limitAuthenticated],
+    authenticate: authenticateOrCount(options.authenticate, options.limitAnonymous),
+  };
   const router = Router({ strict: true, caseSensitive: true });
   const methodsByPath = new Map<string, Set<string>>();
   for (const endpoint of checked) {
-    router[endpoint.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](endpoint.path, ...pipeline(endpoint, options));
+    router[endpoint.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'](endpoint.path, ...pipeline(endpoint, options, stages));
     const methods = methodsByPath.get(endpoint.path) ?? new Set<string>();
     methods.add(endpoint.method);
     if (endpoint.method === 'GET') methods.add('HEAD');
@@ -102,7 +144,7 @@ export function mountEndpoints(endpoints: readonly unknown[], options: MountOpti
   }
   for (const [path, methods] of methodsByPath) {
     const allow = [...methods].sort();
-    router.all(path, function methodNotAllowed(_req, _res, next) {
+    router.all(path, ...limitAnonymous, function methodNotAllowed(_req, _res, next) {
       next(new MethodNotAllowedError(allow));
     });
   }

@@ -77,6 +77,12 @@ export function problemFor(error: AppError, requestId: string): ProblemDocument 
   return problem;
 }
 
+function hasUnreadBody(req: Request): boolean {
+  if (req.complete) return false;
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
 export function requestIdOf(req: Request): string {
   return getRequestContext(req)?.requestId ?? randomUUID();
 }
@@ -84,6 +90,8 @@ export function requestIdOf(req: Request): string {
 /** Writes a problem+json response; used by the error handler and by middleware that answers early. */
 export function sendProblem(req: Request, res: Response, error: AppError): void {
   const problem = problemFor(error, requestIdOf(req));
+  // Refused before its body was read (401, 403, 404, 429): close instead of draining what the client still sends.
+  if (hasUnreadBody(req)) res.setHeader('Connection', 'close');
   if (error instanceof AuthenticationError) res.setHeader('WWW-Authenticate', 'Bearer');
   if (error instanceof MethodNotAllowedError) res.setHeader('Allow', error.allow.join(', '));
   res.status(error.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
