@@ -1,0 +1,10 @@
+import { spawn } from 'node:child_process';
+import { benchToken, ITEM_BODY, load } from './bench/_servers.ts';
+const child = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir=/tmp/prof', '--import', 'tsx', 'bench/servers/blessed.ts'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+const { port } = await new Promise<{ port: number }>((r) => child.once('message', r as never));
+const token = await benchToken();
+await load({ url: `http://127.0.0.1:${port}/items`, method: 'POST', token, body: ITEM_BODY, seconds: 2 });
+const r = await load({ url: `http://127.0.0.1:${port}/items`, method: 'POST', token, body: ITEM_BODY, seconds: 8 });
+console.log(r);
+child.disconnect();
+await new Promise((r) => child.once('exit', r));
