@@ -1,4 +1,5 @@
-import { hasTaskset, ratio, spread, stats, table, type BenchContext, type Section, type Stats } from './_runner.js';
+import { recordMemory, sampleDuring } from './memory.js';
+import { hasTaskset, ratio, residentMb, spread, stats, table, type BenchContext, type Section, type Stats } from './_runner.js';
 import { benchToken, ITEM_BODY, load, startServer, STACKS, type BenchServer, type Load, type Stack } from './_servers.js';
 
 const SECONDS = Number(process.env['BENCH_LOAD_SECONDS'] ?? 5);
@@ -36,17 +37,30 @@ export const requestSection: Section = {
     try {
       for (const stack of STACKS) servers.push(await startServer(stack));
       const results: { route: Route; samples: Samples }[] = [];
+      const idle: Record<Stack, number[]> = { blessed: [], handwritten: [], bare: [] };
+      const peaks: Record<Stack, number[]> = { blessed: [], handwritten: [], bare: [] };
+      const measured = async (server: BenchServer, run: Promise<Load>): Promise<Load> => {
+        idle[server.stack].push(residentMb(server.pid));
+        let result: Load | undefined;
+        peaks[server.stack].push(await sampleDuring(server.pid, run.then((r) => (result = r))));
+        if (result === undefined) throw new Error('load run gave no result');
+        return result;
+      };
       for (const route of ROUTES) {
         const samples: Samples = { blessed: [], handwritten: [], bare: [] };
         const request = (server: BenchServer, seconds: number) =>
           load({ url: server.url + route.path(server), method: route.method, token, seconds, ...(route.body === undefined ? {} : { body: route.body }) });
         for (const server of servers) await request(server, WARMUP_SECONDS);
         for (let round = 0; round < context.runs; round += 1) {
-          for (const server of servers) samples[server.stack].push(await request(server, SECONDS));
+          for (const server of servers) samples[server.stack].push(await measured(server, request(server, SECONDS)));
           context.log(`request: ${route.method} round ${round + 1}/${context.runs}`);
         }
         results.push({ route, samples });
       }
+      recordMemory({
+        idle: { blessed: stats(idle.blessed), handwritten: stats(idle.handwritten), bare: stats(idle.bare) },
+        peaks: { blessed: { values: peaks.blessed }, handwritten: { values: peaks.handwritten }, bare: { values: peaks.bare } },
+      });
       return render(results, context.runs);
     } finally {
       await Promise.all(servers.map((s) => s.stop()));
