@@ -6,7 +6,7 @@ import { request } from 'node:http';
 // Run inside a network namespace of its own (see bench/cold-start.ts): only loopback exists there.
 const [cwd, command, ...args] = process.argv.slice(2);
 if (cwd === undefined || command === undefined) throw new TypeError('usage: start.ts <cwd> <command> [args...]');
-const DEADLINE_MS = 60_000;
+const DEADLINE_MS = Number(process.env["BENCH_START_DEADLINE_MS"] ?? 120_000);
 
 function health(): Promise<number> {
   return new Promise((resolve) => {
@@ -21,9 +21,11 @@ function health(): Promise<number> {
 }
 
 const started = process.hrtime.bigint();
-const child = spawn(command, args, { cwd, detached: true, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, PORT: '3000' } });
-let stderr = '';
-child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+const child = spawn(command, args, { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORT: '3000' } });
+let output = '';
+const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
+child.stdout?.on('data', keep);
+child.stderr?.on('data', keep);
 let exited = false;
 child.once('exit', () => (exited = true));
 let status = 0;
@@ -36,7 +38,7 @@ const ms = Number(process.hrtime.bigint() - started) / 1e6;
 if (!exited && child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
 await new Promise((resolve) => (exited ? resolve(undefined) : child.once('exit', resolve)));
 if (status !== 200) {
-  process.stderr.write(`no 200 from /health: ${stderr.trim().split('\n').slice(-3).join(' | ').slice(0, 400)}\n`);
+  process.stderr.write(`no 200 from /health within ${DEADLINE_MS / 1000} s (last status ${status}${exited ? ', the process exited' : ''}): ${output.trim().split('\n').slice(-3).join(' | ').slice(0, 400)}\n`);
   process.exit(1);
 }
 process.stdout.write(`${ms}\n`);
