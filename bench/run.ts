@@ -1,81 +1,112 @@
-import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { copyProject } from '../test/support/project-copy.js';
+import { parseArgs } from 'node:util';
+import { policyCheckSection } from './check-section.js';
+import { coldStartSection } from './cold-start.js';
+import { generationSection } from './generation.js';
+import { loggerSection } from './logger.js';
+import { memorySection } from './memory.js';
+import { requestSection } from './request.js';
+import { ROOT, table, type Section } from './_runner.js';
+import { testsSection } from './tests.js';
 
 /**
- * `npm run bench`: the whole `generate endpoint` process (start to exit, AST edit included)
- * against a plain plop generator that adds two files from two templates, run interleaved in
- * the same session. Each run does real work (a new name every time).
+ * `npm run bench [-- --only a,b] [--runs n]`: runs the sections and rewrites bench/RESULTS.md.
+ * Memory comes after the request section because it reuses the figures sampled there.
  */
-const RUNS = Number(process.env['BENCH_RUNS'] ?? 9);
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SECTIONS: readonly Section[] = [generationSection, requestSection, memorySection, policyCheckSection, coldStartSection, loggerSection, testsSection];
+const BUDGET_SECONDS = 600;
+const PACKAGES = ['express', 'jose', 'zod', 'pino', 'helmet', '@electric-sql/pglite', 'kysely', 'node-plop', 'plop', 'oxc-parser', 'autocannon', 'typescript', 'vitest', 'tsx'];
 
-const PLOPFILE = `export default function (plop) {
-  plop.setGenerator('pair', {
-    description: 'two files from two templates',
-    prompts: [{ type: 'input', name: 'name', message: 'name' }],
-    actions: [
-      { type: 'add', path: 'src/{{kebabCase name}}.ts', templateFile: 'templates/module.hbs' },
-      { type: 'add', path: 'test/{{kebabCase name}}.test.ts', templateFile: 'templates/test.hbs' },
-    ],
-  });
-}
-`;
-
-async function plopProject(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'golden-path-bench-plop-'));
-  await mkdir(join(dir, 'templates'));
-  await writeFile(join(dir, 'package.json'), '{ "type": "module" }\n');
-  await writeFile(join(dir, 'plopfile.js'), PLOPFILE);
-  await writeFile(join(dir, 'templates/module.hbs'), 'export const {{camelCase name}} = {};\n');
-  await writeFile(join(dir, 'templates/test.hbs'), "import { {{camelCase name}} } from '../src/{{kebabCase name}}.js';\n");
-  return dir;
+function usage(message: string): never {
+  process.stderr.write(`bench: ${message} (usage: npm run bench -- [--only ${SECTIONS.map((s) => s.id).join(',')}] [--runs n>=5])\n`);
+  process.exit(2);
 }
 
-function timed(command: string, args: readonly string[], cwd: string): number {
-  const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, [command, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (result.status !== 0) throw new Error(`${command} exited ${String(result.status)}: ${result.stderr.toString()}`);
-  return ms;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
-
-const project = await copyProject('golden-path-bench-');
-const plop = await plopProject();
-const plopBin = join(ROOT, 'node_modules/plop/bin/plop.js');
-const generate = (i: number) =>
-  timed('generators/bin/generate.js', ['endpoint', `benchItem${i}`, '--method', 'POST', '--path', `/bench-items-${i}`, '--permission', 'bench:write', '--summary', 'Bench'], project);
-const plain = (i: number) => timed(plopBin, ['--plopfile', join(plop, 'plopfile.js'), '--cwd', plop, 'pair', `benchItem${i}`], plop);
-
-try {
-  // The first run of each fills the caches (bundle, V8 code cache, disk); it is reported, not counted.
-  const cold = { generate: generate(0), plop: plain(0) };
-  const times = { generate: [] as number[], plop: [] as number[] };
-  for (let i = 1; i <= RUNS; i += 1) {
-    times.generate.push(generate(i));
-    times.plop.push(plain(i));
+function options(): { sections: Section[]; runs: number; out: string } {
+  let values: { only?: string; runs?: string; out?: string };
+  try {
+    ({ values } = parseArgs({ options: { only: { type: 'string' }, runs: { type: 'string' }, out: { type: 'string' } }, strict: true, allowPositionals: false }));
+  } catch (err) {
+    usage(err instanceof Error ? err.message : String(err));
   }
-  const g = median(times.generate);
-  const p = median(times.plop);
-  process.stdout.write(
-    [
-      `runs: ${RUNS} each, interleaved (first run of each excluded: generate ${cold.generate.toFixed(0)} ms, plop ${cold.plop.toFixed(0)} ms)`,
-      `generate endpoint (2 files + routes.ts AST edit): median ${g.toFixed(0)} ms  [${times.generate.map((t) => t.toFixed(0)).join(', ')}]`,
-      `plop, two files from templates:                  median ${p.toFixed(0)} ms  [${times.plop.map((t) => t.toFixed(0)).join(', ')}]`,
-      `ratio generate/plop: ${(g / p).toFixed(2)} ${g <= p ? '(generate is not slower)' : '(generate is slower)'}`,
-      '',
-    ].join('\n'),
-  );
-} finally {
-  await rm(project, { recursive: true, force: true });
-  await rm(plop, { recursive: true, force: true });
+  const runs = values.runs === undefined ? 5 : Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 5 || runs > 50) usage('--runs must be an integer from 5 to 50');
+  let sections: Section[];
+  if (values.only === undefined) {
+    // Opt-in sections join the default run only while the whole stays within the budget.
+    const base = SECTIONS.filter((s) => s.optIn !== true);
+    const total = base.reduce((sum, s) => sum + s.estimateSeconds, 0);
+    sections = SECTIONS.filter((s) => s.optIn !== true || total + s.estimateSeconds <= BUDGET_SECONDS);
+  } else {
+    const ids = values.only.split(',').map((id) => id.trim());
+    const unknown = ids.find((id) => !SECTIONS.some((s) => s.id === id));
+    if (unknown !== undefined) usage(`--only: unknown section "${unknown}"`);
+    sections = SECTIONS.filter((s) => ids.includes(s.id));
+  }
+  return { sections, runs, out: values.out ?? join(ROOT, 'bench', 'RESULTS.md') };
 }
+
+function version(name: string): string {
+  try {
+    return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'not installed';
+  }
+}
+
+function commit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+const { sections, runs, out } = options();
+const startedAt = new Date();
+const loadBefore = loadavg().map((l) => l.toFixed(1)).join(' / ');
+const started = process.hrtime.bigint();
+const parts: string[] = [];
+for (const section of sections) {
+  process.stderr.write(`bench: ${section.title}…\n`);
+  const sectionStart = process.hrtime.bigint();
+  try {
+    parts.push(await section.run({ runs, log: (line) => process.stderr.write(`  ${line}\n`) }));
+  } catch (err) {
+    // One broken section must not hide the others' figures; it is reported as failed, with no figures.
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`bench: ${section.title} failed: ${message}\n`);
+    process.exitCode = 1;
+    parts.push(`## ${section.title}\n\nFailed, no figures: ${message.replace(/\s+/g, ' ').slice(0, 300)}\n`);
+  }
+  process.stderr.write(`bench: ${section.title} took ${(Number(process.hrtime.bigint() - sectionStart) / 1e9).toFixed(0)} s\n`);
+}
+const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+const skipped = SECTIONS.filter((s) => !sections.includes(s));
+const cpu = cpus();
+const header = [
+  '# Benchmark results',
+  '',
+  `Written by \`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\` (bench/run.ts) on ${startedAt.toISOString()}, commit ${commit()}, in ${seconds.toFixed(0)} s. ` +
+    'Do not edit by hand: run the command again.',
+  '',
+  table(
+    ['machine', ''],
+    [
+      ['CPU', `${cpu[0]?.model ?? 'unknown'}, ${cpu.length} cores`],
+      ['load average (1/5/15 min) at start → end', `${loadBefore} → ${loadavg().map((l) => l.toFixed(1)).join(' / ')}`],
+      ['Node', process.version],
+      ['packages', PACKAGES.map((name) => `${name} ${version(name)}`).join(', ')],
+    ],
+  ),
+  '',
+  `Every figure is the median and min–max of ${runs} interleaved runs unless a section says otherwise. ` +
+    'A load average far above the core count means other work shared the machine: absolute figures then say little, ratios of interleaved runs still compare.',
+  '',
+  ...(skipped.length === 0 ? [] : [`Not run this time: ${skipped.map((s) => `${s.title} (\`npm run bench -- --only ${s.id}\`)`).join(', ')}.`, '']),
+].join('\n');
+writeFileSync(out, `${header}\n${parts.join('\n')}`);
+process.stderr.write(`bench: wrote ${out} in ${seconds.toFixed(0)} s\n`);

@@ -85,7 +85,6 @@ function pipeline(endpoint: Endpoint, options: MountOptions, stages: Stages): Re
   const label = `${endpoint.method} ${endpoint.path}`;
   const respond: RequestHandler = async function runEndpoint(req: Request, res: Response) {
     const context = getRequestContext(req);
-    const log = context?.log ?? options.logger;
     const input = await check(req);
     const auth = endpoint.access.kind === 'public' ? null : (getAuth(req) ?? null);
     if (endpoint.access.kind !== 'public' && auth === null) {
@@ -99,7 +98,10 @@ function pipeline(endpoint: Endpoint, options: MountOptions, stages: Stages): Re
       get db() {
         return tenantDb(options.database, auth, label);
       },
-      log,
+      // Lazy, like db: the request's child logger is built only for a handler that logs.
+      get log() {
+        return context?.log ?? options.logger;
+      },
       requestId: context?.requestId ?? '',
     });
     if (endpoint.status === 204) {

@@ -90,7 +90,16 @@ export function createRequestLogging(settings: RequestLoggingSettings): RequestH
   return function logRequest(req, res, next) {
     const started = process.hrtime.bigint();
     const requestId = pickRequestId(req, trustIncomingRequestId);
-    setRequestContext(req, { requestId, log: logger.child({ requestId }) });
+    // The child logger is built on first use: most requests log only their completion line,
+    // and a child per request was ~3% of a request's CPU in the profile.
+    let child: Logger | undefined;
+    setRequestContext(req, {
+      requestId,
+      get log() {
+        child ??= logger.child({ requestId });
+        return child;
+      },
+    });
     res.setHeader('X-Request-Id', requestId);
     const matchedRoute = trackRoute(req);
     let logged = false;

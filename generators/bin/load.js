@@ -1,51 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import Module from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import vm from 'node:vm';
-
-// Compiling ts-morph is most of the start-up of an edit: it carries the whole
-// TypeScript compiler (12 MB). Node 20 has no built-in compile cache, so V8's is kept here.
-const CACHED_PACKAGES = /[\\/]node_modules[\\/](?:@ts-morph[\\/]common|ts-morph|code-block-writer)[\\/]/;
-
-const pending = [];
-let hooked = false;
-
-/** Writes the code cache of every module compiled without one so far. */
-export function flushCodeCache() {
-  for (const { script, file } of pending.splice(0)) {
-    try {
-      mkdirSync(dirname(file), { recursive: true });
-      atomicWrite(file, script.createCachedData());
-    } catch {
-      // A cache that cannot be written only costs speed.
-    }
-  }
-}
-
-function enableCodeCache(cache) {
-  if (hooked) return;
-  hooked = true;
-  const compile = Module.prototype._compile;
-  Module.prototype._compile = function compileWithCodeCache(content, filename) {
-    if (!CACHED_PACKAGES.test(filename)) return compile.call(this, content, filename);
-    const stat = statSync(filename);
-    const key = createHash('sha256').update(`${filename}\0${stat.size}\0${stat.mtimeMs}\0${process.version}`).digest('hex').slice(0, 16);
-    const file = join(cache, `v8-${key}.bin`);
-    let cachedData;
-    try {
-      cachedData = readFileSync(file);
-    } catch {
-      cachedData = undefined;
-    }
-    const script = new vm.Script(Module.wrap(content), { filename, cachedData });
-    if (cachedData === undefined || script.cachedDataRejected === true) pending.push({ script, file });
-    const wrapper = script.runInThisContext({ displayErrors: true });
-    return wrapper.call(this.exports, this.exports, Module.createRequire(filename), this, filename, dirname(filename));
-  };
-  process.once('exit', flushCodeCache);
-}
 
 /**
  * Loads a TypeScript entry fast: its sources and dependencies are bundled once with esbuild
@@ -62,7 +18,6 @@ export async function loadTypeScript(entryUrl) {
   const cache = join(root, 'node_modules', '.cache', 'golden-path');
   const bundle = join(cache, `${key}.mjs`);
   const manifest = join(cache, `${key}.json`);
-  enableCodeCache(cache);
   try {
     const inputs = JSON.parse(readFileSync(manifest, 'utf8'));
     if (inputs.every(([file, size, mtime]) => fresh(file, size, mtime))) return await import(pathToFileURL(bundle).href);
@@ -78,8 +33,8 @@ export async function loadTypeScript(entryUrl) {
       format: 'esm',
       target: 'node20',
       // Dependencies are bundled too (one module graph to load instead of hundreds of files);
-      // ts-morph stays outside, loaded only when an edit needs it.
-      external: ['ts-morph', 'esbuild', 'tsx'],
+      // oxc-parser stays outside: it loads a native binding for this platform.
+      external: ['oxc-parser', 'esbuild', 'tsx'],
       banner: { js: "import { createRequire as __gpCreateRequire } from 'node:module'; const require = __gpCreateRequire(import.meta.url);" },
       write: false,
       metafile: true,

@@ -16,7 +16,7 @@ export interface GenerateOptions {
   readonly toolRoot?: string;
   /** File operations for the commit; a test injects a failing one. */
   readonly fs?: CommitFs;
-  /** Where AST edits run; the bin passes a worker that loaded ts-morph while this one started. */
+  /** Where registry edits run; defaults to this thread. */
   readonly edits?: AstEdits;
 }
 

@@ -1,5 +1,5 @@
 import { CLIError, EXIT_FAILURE, EXIT_USAGE } from '../cli/errors.js';
-import { tsMorph } from './ts-morph.js';
+import { importDeclarations, localNames, parseModule, skipTrivia, topLevelDeclarator, unwrap } from './parse.js';
 
 export interface RegistryEntry {
   /** The exported binding, e.g. `createOrder`. */
@@ -10,17 +10,12 @@ export interface RegistryEntry {
   readonly arrayName: string;
 }
 
-/** Where registry edits run: in this thread, or on a worker that loaded ts-morph early. */
+/** Where registry edits run; generators receive it so a caller can substitute its own. */
 export interface AstEdits {
   addRegistryEntry(text: string, file: string, entry: RegistryEntry): Promise<string>;
 }
 
 export const inProcessEdits: AstEdits = { addRegistryEntry: (text, file, entry) => addRegistryEntry(text, file, entry) };
-
-/** Loads ts-morph now, so a later edit does not wait for it. */
-export function preloadTsMorph(): void {
-  tsMorph();
-}
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -28,7 +23,7 @@ function escapeRegExp(text: string): string {
 
 /**
  * True when the registry already has exactly this import and this entry, one per line, as the
- * generator writes them: a re-run can skip loading TypeScript altogether.
+ * generator writes them: a re-run can skip parsing altogether.
  */
 export function hasRegistryEntry(text: string, entry: RegistryEntry): boolean {
   const id = escapeRegExp(entry.identifier);
@@ -42,72 +37,70 @@ function unusable(file: string, why: string): never {
   throw new CLIError(`${file}: ${why}; add the entry by hand or restore the file's shape`, { exitCode: EXIT_FAILURE, code: 'ERR_AST_EDIT' });
 }
 
+interface Insertion {
+  readonly pos: number;
+  readonly text: string;
+}
+
 /**
- * Adds one named import and one array element to a registry file, editing the syntax tree
- * with ts-morph and inserting text at node positions so the file's own formatting stays.
- * Idempotent: an import or element that is already there is not added again.
+ * Adds one named import and one array element to a registry file. The file is parsed (oxc) only
+ * to find positions; text is inserted at them, so the file's own formatting stays. Idempotent:
+ * an import or element that is already there is not added again. A file that does not parse,
+ * or whose array is not a literal, is refused rather than guessed at.
  *
  * @example
  * const after = await addRegistryEntry(text, 'src/routes.ts', { identifier: 'createOrder', moduleSpecifier: './endpoints/create-order.js', arrayName: 'endpoints' });
  */
 export async function addRegistryEntry(text: string, file: string, entry: RegistryEntry): Promise<string> {
-  // ts-morph brings the whole compiler; only an edit that is really needed pays for loading it.
-  const { Node, Project, SyntaxKind } = tsMorph();
-  const project = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true, compilerOptions: { noLib: true } });
-  const source = project.createSourceFile('/registry.ts', text);
+  const { program, error } = parseModule(text);
+  if (error !== undefined) unusable(file, `does not parse (${error})`);
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
 
-  const declaration = source.getVariableDeclaration(entry.arrayName);
+  const declaration = topLevelDeclarator(program, entry.arrayName);
   if (declaration === undefined) unusable(file, `no "${entry.arrayName}" declaration`);
-  let initializer = declaration.getInitializer();
-  while (initializer !== undefined && (Node.isAsExpression(initializer) || Node.isSatisfiesExpression(initializer) || Node.isParenthesizedExpression(initializer))) {
-    initializer = initializer.getExpression();
-  }
-  const array = initializer?.asKind(SyntaxKind.ArrayLiteralExpression);
-  if (array === undefined) unusable(file, `"${entry.arrayName}" is not an array literal`);
+  const array = unwrap(declaration.init);
+  if (array?.type !== 'ArrayExpression') unusable(file, `"${entry.arrayName}" is not an array literal`);
 
-  const imports = source.getImportDeclarations();
-  const sameModule = imports.find((d) => d.getModuleSpecifierValue() === entry.moduleSpecifier);
-  const bound = imports.find((d) => d.getNamedImports().some((n) => (n.getAliasNode() ?? n.getNameNode()).getText() === entry.identifier));
-  if (bound !== undefined && bound !== sameModule) {
+  const imports = importDeclarations(program);
+  const bound = imports.find((d) => localNames(d).includes(entry.identifier));
+  if (bound !== undefined && bound.source.value !== entry.moduleSpecifier) {
     throw new CLIError(`--name: ${file} already imports a binding with this name from another module`, {
       exitCode: EXIT_USAGE,
       code: 'ERR_NAME_TAKEN',
       flag: 'name',
     });
   }
-  const hasElement = array.getElements().some((e) => e.getText() === entry.identifier);
+  const elements = array.elements.filter((e) => e !== null);
+  const hasElement = elements.some((e) => text.slice(e.start, e.end) === entry.identifier);
 
-  // Edits go bottom-up so earlier positions stay valid.
-  const edits: { pos: number; text: string }[] = [];
-  if (!hasElement) {
-    const elements = array.getElements();
-    const last = elements.at(-1);
-    if (last === undefined) {
-      edits.push({ pos: array.getStart() + 1, text: `${eol}  ${entry.identifier},${eol}` });
-    } else {
-      const next = last.getNextSibling();
-      const hasComma = next?.getKind() === SyntaxKind.CommaToken;
-      const after = hasComma && next !== undefined ? next.getEnd() : last.getEnd();
-      if (!text.slice(array.getStart(), last.getStart()).includes('\n')) {
-        // A one-line array stays on one line.
-        edits.push({ pos: last.getEnd(), text: `, ${entry.identifier}` });
-      } else {
-        const indent = /[ \t]*$/.exec(text.slice(0, last.getStart()))?.[0] ?? '  ';
-        edits.push({ pos: after, text: `${hasComma ? '' : ','}${eol}${indent}${entry.identifier},` });
-      }
-    }
+  const edits: Insertion[] = [];
+  const last = elements.at(-1);
+  if (hasElement) {
+    // Nothing to add to the array.
+  } else if (last === undefined) {
+    edits.push({ pos: array.start + 1, text: `${eol}  ${entry.identifier},${eol}` });
+  } else if (!text.slice(array.start, last.start).includes('\n')) {
+    // A one-line array stays on one line.
+    edits.push({ pos: last.end, text: `, ${entry.identifier}` });
+  } else {
+    const afterLast = skipTrivia(text, last.end);
+    const hasComma = text[afterLast] === ',';
+    const indent = /[ \t]*$/.exec(text.slice(0, last.start))?.[0] ?? '  ';
+    edits.push({ pos: hasComma ? afterLast + 1 : last.end, text: `${hasComma ? '' : ','}${eol}${indent}${entry.identifier},` });
   }
   if (bound === undefined) {
-    const line = `import { ${entry.identifier} } from '${entry.moduleSpecifier}';`;
-    if (sameModule !== undefined) {
-      sameModule.addNamedImport(entry.identifier);
-      return addRegistryEntry(source.getFullText(), file, entry);
+    const sameModule = imports.find((d) => d.source.value === entry.moduleSpecifier && d.importKind !== 'type' && d.specifiers.some((s) => s.type === 'ImportSpecifier'));
+    const lastNamed = sameModule?.specifiers.filter((s) => s.type === 'ImportSpecifier').at(-1);
+    if (lastNamed !== undefined) {
+      edits.push({ pos: lastNamed.end, text: `, ${entry.identifier}` });
+    } else {
+      const line = `import { ${entry.identifier} } from '${entry.moduleSpecifier}';`;
+      const folder = entry.moduleSpecifier.replace(/[^/]*$/, '');
+      const anchor = imports.filter((d) => d.source.value.startsWith(folder)).at(-1) ?? imports.at(-1);
+      edits.push(anchor === undefined ? { pos: 0, text: `${line}${eol}` } : { pos: anchor.end, text: `${eol}${line}` });
     }
-    const siblings = imports.filter((d) => d.getModuleSpecifierValue().startsWith(entry.moduleSpecifier.replace(/[^/]*$/, '')));
-    const anchor = siblings.at(-1) ?? imports.at(-1);
-    edits.push(anchor === undefined ? { pos: 0, text: `${line}${eol}` } : { pos: anchor.getEnd(), text: `${eol}${line}` });
   }
+  // Bottom-up, so earlier positions stay valid.
   let result = text;
   for (const edit of edits.sort((a, b) => b.pos - a.pos)) result = result.slice(0, edit.pos) + edit.text + result.slice(edit.pos);
   return result;

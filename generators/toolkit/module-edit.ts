@@ -1,4 +1,5 @@
-import { tsMorph } from './ts-morph.js';
+import { CLIError, EXIT_FAILURE } from '../cli/errors.js';
+import { importDeclarations, parseModule } from './parse.js';
 export interface NamedImport {
   readonly name: string;
   readonly from: string;
@@ -28,26 +29,29 @@ export async function addFunction(text: string, code: string, name: string, impo
   if (!result.endsWith(eol)) result += eol;
   if (imports.length === 0) return result;
 
-  const { Project } = tsMorph();
-  const project = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true, compilerOptions: { noLib: true } });
-  const source = project.createSourceFile('/module.ts', result);
-  const declarations = source.getImportDeclarations();
+  const { program, error } = parseModule(result);
+  if (error !== undefined) {
+    throw new CLIError(`the service module does not parse (${error}); fix it, then generate again`, { exitCode: EXIT_FAILURE, code: 'ERR_AST_EDIT' });
+  }
+  const declarations = importDeclarations(program);
+  const additions: { pos: number; text: string }[] = [];
   const missing: string[] = [];
   for (const wanted of imports) {
-    const same = declarations.find((d) => d.getModuleSpecifierValue() === wanted.from && !d.isTypeOnly() && d.getNamespaceImport() === undefined);
-    if (same?.getNamedImports().some((n) => n.getName() === wanted.name)) continue;
-    if (same !== undefined) {
-      same.addNamedImport(wanted.name);
+    const same = declarations.find((d) => d.source.value === wanted.from && d.importKind !== 'type' && d.specifiers.some((s) => s.type === 'ImportSpecifier'));
+    const named = same?.specifiers.filter((s) => s.type === 'ImportSpecifier') ?? [];
+    if (named.some((s) => s.local.name === wanted.name)) continue;
+    const lastNamed = named.at(-1);
+    if (lastNamed !== undefined) {
+      additions.push({ pos: lastNamed.end, text: `, ${wanted.name}` });
       continue;
     }
     missing.push(`import { ${wanted.name} } from '${wanted.from}';`);
   }
-  let edited = source.getFullText();
+  const last = declarations.at(-1);
   if (missing.length > 0) {
-    const last = source.getImportDeclarations().at(-1);
-    const at = last === undefined ? 0 : last.getEnd();
-    const block = last === undefined ? `${missing.join(eol)}${eol}${eol}` : `${eol}${missing.join(eol)}`;
-    edited = edited.slice(0, at) + block + edited.slice(at);
+    additions.push(last === undefined ? { pos: 0, text: `${missing.join(eol)}${eol}${eol}` } : { pos: last.end, text: `${eol}${missing.join(eol)}` });
   }
+  let edited = result;
+  for (const addition of additions.sort((a, b) => b.pos - a.pos)) edited = edited.slice(0, addition.pos) + addition.text + edited.slice(addition.pos);
   return edited;
 }
