@@ -72,6 +72,13 @@ export async function prepareInitialData(path: string = initialDataPath()): Prom
   return path;
 }
 
+/**
+ * Postgres zeroes its shared buffers at every start: with the default 128MB that is a third of
+ * opening an existing data directory (1.84 s of CPU here, 1.30 s with 32MB, median of 3). An
+ * embedded single-process database reads through the OS page cache anyway.
+ */
+const START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
+
 async function holdsCluster(dataDir: string): Promise<boolean> {
   try {
     await access(join(dataDir, 'PG_VERSION'));
@@ -89,13 +96,12 @@ async function holdsCluster(dataDir: string): Promise<boolean> {
 export async function createPglite(dataDir: string | undefined, logger: Logger, path: string = initialDataPath()): Promise<PGlite> {
   if (dataDir !== undefined) {
     await mkdir(dataDir, { recursive: true });
-    if (await holdsCluster(dataDir)) return PGlite.create({ dataDir });
+    if (await holdsCluster(dataDir)) return PGlite.create({ dataDir, startParams: START_PARAMS });
   }
+  const where = dataDir === undefined ? {} : { dataDir };
   const initial = await readInitialData(path);
-  if (initial !== undefined) {
-    return PGlite.create({ ...(dataDir === undefined ? {} : { dataDir }), loadDataDir: initial });
-  }
-  const pglite = await PGlite.create(dataDir === undefined ? {} : { dataDir });
+  if (initial !== undefined) return PGlite.create({ ...where, loadDataDir: initial, startParams: START_PARAMS });
+  const pglite = await PGlite.create({ ...where, startParams: START_PARAMS });
   try {
     await saveInitialData(pglite, path);
     logger.debug({ path }, 'saved the initialised database for later starts');
