@@ -1,6 +1,7 @@
 import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRecordingLogger } from '../testing/index.js';
 import { createPglite, initialDataPath, readInitialData, saveInitialData } from './_initial-data.js';
@@ -13,14 +14,17 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'gp-initial-data-'));
   marked = join(dir, 'marked.tar');
   // Initial data with a table initdb never makes: a database that has it was loaded from this file.
-  const source = await createPglite(undefined, logger);
+  // The run's own initial data (test/support/global-setup.ts), so this needs no initdb.
+  const prepared = await readInitialData();
+  if (prepared === undefined) throw new Error(`no initial data at ${initialDataPath()}`);
+  const source = await PGlite.create({ loadDataDir: prepared });
   try {
     await source.exec('create table loaded_from_initial_data (id int)');
     await saveInitialData(source, marked);
   } finally {
     await source.close();
   }
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -40,7 +44,7 @@ describe('initial data', () => {
     expect(await readInitialData(join(dir, 'missing.tar'))).toBeUndefined();
   });
 
-  it('starts an in-memory database from it, with a smaller buffer pool than the default', async () => {
+  it('starts an in-memory database from it, with a smaller buffer pool than the default', { timeout: 120_000 }, async () => {
     const pglite = await createPglite(undefined, logger, marked);
     try {
       expect(await hasMarker(pglite)).toBe(true);
@@ -68,5 +72,5 @@ describe('initial data', () => {
     } finally {
       await again.close();
     }
-  }, 60_000);
+  }, 120_000);
 });
