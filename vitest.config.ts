@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['blessed/**/*.test.ts', 'test/**/*.test.ts', 'generators/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/fixtures/**'],
     environment: 'node',
+    // One initdb per run instead of one per test database (see blessed/db/_initial-data.ts).
+    globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     // Generator end-to-end tests copy the project and spawn processes; two cores are all we have.

@@ -1,9 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** The folder holding package.json: `src/..` when run from source, `dist/src/../..` when compiled. */
+function projectRoot(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const compiled = join(here, '..', '..');
+  return existsSync(join(here, '..', 'package.json')) || !existsSync(join(compiled, 'package.json')) ? join(here, '..') : compiled;
+}
+
+export const PROJECT_ROOT = projectRoot();
 export const DEV_SECRET_PATH = join(PROJECT_ROOT, '.golden-path', 'dev-secret');
 
 /**

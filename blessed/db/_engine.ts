@@ -1,9 +1,8 @@
-import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../logger/_types.js';
 import { toDbError } from './_errors.js';
+import { createPglite } from './_initial-data.js';
 import { pgliteDialect } from './_pglite-dialect.js';
 
 /** Tables are only known at run time, so the internal Kysely instance is loosely typed. */
@@ -30,8 +29,7 @@ export const MIGRATION_LOCK = 4_242_170_001;
 
 async function openPglite(options: EngineOptions): Promise<Kysely<LooseDb>> {
   const inMemory = options.dataDir === undefined || options.dataDir === 'memory';
-  if (!inMemory) await mkdir(options.dataDir, { recursive: true });
-  const pglite = await PGlite.create(inMemory ? {} : { dataDir: options.dataDir });
+  const pglite = await createPglite(inMemory ? undefined : options.dataDir, options.logger);
   return new Kysely<LooseDb>({ dialect: pgliteDialect(pglite) });
 }
 
