@@ -1,0 +1,35 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { isEndpoint, type Endpoint } from '../../blessed/endpoint/index.js';
+import { buildOpenApi, openApiText } from './openapi.js';
+
+export const REGISTRY_FILE = 'src/routes.ts';
+export const OPENAPI_FILE = 'openapi.json';
+
+/** Imports a project's registry (`src/routes.ts` exports `endpoints`); needs a TypeScript loader (tsx). */
+export async function loadRegistry(root: string, file = REGISTRY_FILE): Promise<readonly Endpoint[]> {
+  const module = (await import(pathToFileURL(join(root, file)).href)) as { endpoints?: unknown };
+  const endpoints = module.endpoints;
+  if (!Array.isArray(endpoints)) throw new TypeError(`${file} must export "endpoints", an array`);
+  endpoints.forEach((endpoint, index) => {
+    if (!isEndpoint(endpoint)) throw new TypeError(`${file}: endpoints[${index}] is not built with defineEndpoint()`);
+  });
+  return endpoints as readonly Endpoint[];
+}
+
+/** The title and version the document carries, from the project's package.json. */
+export async function projectInfo(root: string): Promise<{ title: string; version: string }> {
+  try {
+    const manifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+    return { title: typeof manifest.name === 'string' ? manifest.name : 'service', version: typeof manifest.version === 'string' ? manifest.version : '0.0.0' };
+  } catch {
+    return { title: 'service', version: '0.0.0' };
+  }
+}
+
+/** The text `openapi.json` should have for the project at `root`. */
+export async function renderOpenApi(root: string, registryFile = REGISTRY_FILE): Promise<string> {
+  const [endpoints, info] = await Promise.all([loadRegistry(root, registryFile), projectInfo(root)]);
+  return openApiText(buildOpenApi(endpoints, info));
+}
