@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Visitor } from 'oxc-parser';
-import { loadConfig, type CheckConfig } from './config.js';
+import { loadConfig, parseConfig, type CheckConfig } from './config.js';
 import { listFiles, selected } from './files.js';
 import { RULES, RULE_METAS } from './rules/index.js';
 import { ParseError, parseSource, SOURCE_EXTENSIONS } from './source.js';
@@ -56,6 +56,30 @@ function runSourceRules(file: SourceFile, rules: readonly SourceRule[], config: 
   return found;
 }
 
+function checkOneSource(path: string, text: string, rules: readonly SourceRule[], config: CheckConfig, known: ReadonlySet<string>): { violations: Violation[]; suppressions: Suppression[] } {
+  try {
+    const file = parseSource(path, text);
+    const { suppressions, problems } = readSuppressions(file, known);
+    return { violations: [...problems, ...runSourceRules(file, rules, config)], suppressions };
+  } catch (err) {
+    if (!(err instanceof ParseError)) throw err;
+    return { violations: [{ ruleId: 'parse-error', file: path, line: err.line, column: err.column, message: err.message }], suppressions: [] };
+  }
+}
+
+/**
+ * The source rules over one file's text, suppressions applied: what `check` reports for it.
+ *
+ * @example
+ * checkSource('src/app.ts', "app.get('/x', handler);"); // [{ ruleId: 'raw-route', line: 1, … }]
+ */
+export function checkSource(path: string, text: string, config: CheckConfig = parseConfig({})): Violation[] {
+  const known = new Set(RULE_METAS.map((rule) => rule.id));
+  const rules = RULES.filter((rule): rule is SourceRule => rule.kind === 'source');
+  const { violations, suppressions } = checkOneSource(path, text, rules, config, known);
+  return (suppressions.length === 0 ? violations : applySuppressions(path, violations, suppressions)).sort(byPosition);
+}
+
 function byPosition(a: Violation, b: Violation): number {
   return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId);
 }
@@ -101,15 +125,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   sources.forEach((path, index) => {
     const text = texts[index];
     if (text === null || text === undefined) return;
-    try {
-      const file = parseSource(path, text);
-      const { suppressions, problems } = readSuppressions(file, known);
-      violations.push(...problems, ...runSourceRules(file, sourceRules, config));
-      if (suppressions.length > 0) suppressionsByFile.set(path, suppressions);
-    } catch (err) {
-      if (!(err instanceof ParseError)) throw err;
-      violations.push({ ruleId: 'parse-error', file: path, line: err.line, column: err.column, message: err.message });
-    }
+    const checked = checkOneSource(path, text, sourceRules, config, known);
+    violations.push(...checked.violations);
+    if (checked.suppressions.length > 0) suppressionsByFile.set(path, checked.suppressions);
   });
   lap('source rules');
 
