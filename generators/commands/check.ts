@@ -1,5 +1,5 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import { RULE_METAS, runCheck, type Violation } from '../check/index.js';
 import { listFiles } from '../check/files.js';
@@ -105,7 +105,9 @@ export async function checkCommand(io: CommandIO, argv: readonly string[]): Prom
   if (values.output === undefined) io.stdout.write(text);
   else {
     try {
-      await writeFile(isAbsolute(values.output) ? values.output : join(io.cwd, values.output), text);
+      const target = isAbsolute(values.output) ? values.output : join(io.cwd, values.output);
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, text);
     } catch (err) {
       throw new CLIError(`check: cannot write --output ${values.output}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { flag: 'output', exitCode: EXIT_FAILURE });
     }
