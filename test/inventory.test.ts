@@ -40,8 +40,13 @@ describe('API inventory (openapi.json)', () => {
     expect(Object.keys((getNote?.['responses'] ?? {}) as object)).toEqual(['200', '400', '401', '403', '404', '500']);
     const health = document.paths['/health']?.['get'];
     expect(health).toMatchObject({ security: [], 'x-public-reason': expect.stringMatching(/without credentials/) });
-    const create = document.paths['/notes']?.['post'] as { requestBody: { content: Record<string, { schema: { properties: object; additionalProperties: boolean } }> } };
-    expect(create.requestBody.content['application/json']?.schema).toMatchObject({ properties: { title: { type: 'string', maxLength: 200 } }, additionalProperties: false });
+    const create = document.paths['/notes']?.['post'] as {
+      requestBody: { content: Record<string, { schema: { properties: object; additionalProperties: boolean } }> };
+    };
+    expect(create.requestBody.content['application/json']?.schema).toMatchObject({
+      properties: { title: { type: 'string', maxLength: 200 } },
+      additionalProperties: false,
+    });
     for (const [path, operations] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(operations)) {
         const access = 'x-permission' in operation ? 'permission' : 'x-public-reason' in operation ? 'public' : 'none';

@@ -20,7 +20,9 @@ const CheckConfigSchema = z.strictObject({
   /** Licence exceptions for single packages, with the reason they are accepted. */
   licenseExceptions: z.record(z.string().min(1), Reason).default({}),
   /** Endpoints whose security tests live in a shared file instead of test/endpoints/<name>.security.test.ts. */
-  securityTests: z.record(z.string().regex(/^src\/.+\.ts$/, 'must be a src/ path'), z.string().regex(/^test\/.+\.test\.ts$/, 'must be a test/ path')).default({}),
+  securityTests: z
+    .record(z.string().regex(/^src\/.+\.ts$/, 'must be a src/ path'), z.string().regex(/^test\/.+\.test\.ts$/, 'must be a test/ path'))
+    .default({}),
   /** Folders the walk never enters (besides node_modules, .git and the like). */
   ignore: z.array(z.string().min(1)).default([]),
 });

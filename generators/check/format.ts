@@ -13,7 +13,10 @@ function fixOf(rules: readonly RuleMeta[]): Map<string, RuleMeta> {
 export function formatText(violations: readonly Violation[], rules: readonly RuleMeta[], filesChecked: number): string {
   const byId = fixOf(rules);
   const lines = violations.map((v) => `${v.file}:${v.line}:${v.column}  ${v.ruleId}  ${v.message}\n    fix: ${byId.get(v.ruleId)?.fix ?? ''}`);
-  const total = violations.length === 0 ? `golden-path check: ${filesChecked} files, no violations` : `golden-path check: ${violations.length} violation${violations.length === 1 ? '' : 's'} in ${filesChecked} files`;
+  const total =
+    violations.length === 0
+      ? `golden-path check: ${filesChecked} files, no violations`
+      : `golden-path check: ${violations.length} violation${violations.length === 1 ? '' : 's'} in ${filesChecked} files`;
   return `${[...lines, total].join('\n')}\n`;
 }
 

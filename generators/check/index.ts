@@ -56,7 +56,13 @@ function runSourceRules(file: SourceFile, rules: readonly SourceRule[], config: 
   return found;
 }
 
-function checkOneSource(path: string, text: string, rules: readonly SourceRule[], config: CheckConfig, known: ReadonlySet<string>): { violations: Violation[]; suppressions: Suppression[] } {
+function checkOneSource(
+  path: string,
+  text: string,
+  rules: readonly SourceRule[],
+  config: CheckConfig,
+  known: ReadonlySet<string>,
+): { violations: Violation[]; suppressions: Suppression[] } {
   try {
     const file = parseSource(path, text);
     const { suppressions, problems } = readSuppressions(file, known);

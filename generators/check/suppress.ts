@@ -48,7 +48,14 @@ export function applySuppressions(path: string, violations: readonly Violation[]
     return false;
   });
   for (const s of suppressions) {
-    if (!s.used) kept.push({ ruleId: 'suppression', file: path, line: s.line, column: s.column, message: `golden-path-ignore ${s.ruleId} suppresses nothing on line ${s.target}; delete it` });
+    if (!s.used)
+      kept.push({
+        ruleId: 'suppression',
+        file: path,
+        line: s.line,
+        column: s.column,
+        message: `golden-path-ignore ${s.ruleId} suppresses nothing on line ${s.target}; delete it`,
+      });
   }
   return kept;
 }

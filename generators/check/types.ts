@@ -35,9 +35,7 @@ export interface SourceFile {
   position(offset: number): { line: number; column: number };
 }
 
-export interface Report {
-  (node: { readonly start: number }, message: string): void;
-}
+export type Report = (node: { readonly start: number }, message: string) => void;
 
 /** A rule that looks at one source file's syntax tree. */
 export interface SourceRule extends RuleMeta {

@@ -49,7 +49,9 @@ function flags(argv: readonly string[]) {
 
 /** A path argument, made project-relative; one outside the project is bad usage. */
 function projectPath(cwd: string, path: string): string {
-  const rel = relative(cwd, isAbsolute(path) ? path : join(cwd, path)).split(sep).join('/');
+  const rel = relative(cwd, isAbsolute(path) ? path : join(cwd, path))
+    .split(sep)
+    .join('/');
   if (rel.startsWith('..') || isAbsolute(rel)) throw new CLIError(`check: path "${path.slice(0, 80)}" is outside the project`, { flag: 'paths' });
   return rel === '' ? '.' : rel.replace(/\/+$/, '');
 }
@@ -80,7 +82,8 @@ export async function checkCommand(io: CommandIO, argv: readonly string[]): Prom
     return EXIT_OK;
   }
   if (values['accept-blessed'] === true) {
-    if (positionals.length > 0 || values.format !== undefined || values.output !== undefined) throw new CLIError('check: --accept-blessed takes no paths, --format or --output');
+    if (positionals.length > 0 || values.format !== undefined || values.output !== undefined)
+      throw new CLIError('check: --accept-blessed takes no paths, --format or --output');
     const config = await loadConfig(io.cwd);
     const text = await blessedChecksums(io.cwd, await listFiles(io.cwd, config.ignore));
     await writeFile(join(io.cwd, CHECKSUM_FILE), text);
@@ -109,7 +112,10 @@ export async function checkCommand(io: CommandIO, argv: readonly string[]): Prom
       await mkdir(dirname(target), { recursive: true });
       await writeFile(target, text);
     } catch (err) {
-      throw new CLIError(`check: cannot write --output ${values.output}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { flag: 'output', exitCode: EXIT_FAILURE });
+      throw new CLIError(`check: cannot write --output ${values.output}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, {
+        flag: 'output',
+        exitCode: EXIT_FAILURE,
+      });
     }
   }
   return violations.length === 0 ? EXIT_OK : EXIT_FAILURE;

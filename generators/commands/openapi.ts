@@ -15,7 +15,8 @@ Writes ${OPENAPI_FILE} (OpenAPI 3.1) from the registry in ${REGISTRY_FILE} and t
 
 function flags(argv: readonly string[], name: string, options: Record<string, { type: 'boolean'; short?: string }>) {
   try {
-    return parseArgs({ args: [...argv], options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }).values as Record<string, boolean | undefined>;
+    return parseArgs({ args: [...argv], options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false })
+      .values as Record<string, boolean | undefined>;
   } catch (err) {
     throw new CLIError(`${name}: ${(err as Error).message}`);
   }
@@ -25,7 +26,10 @@ async function registryOrFail<T>(name: string, load: () => Promise<T>): Promise<
   try {
     return await load();
   } catch (err) {
-    throw new CLIError(`${name}: cannot load ${REGISTRY_FILE}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`, { exitCode: EXIT_FAILURE, code: 'ERR_INVENTORY' });
+    throw new CLIError(`${name}: cannot load ${REGISTRY_FILE}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`, {
+      exitCode: EXIT_FAILURE,
+      code: 'ERR_INVENTORY',
+    });
   }
 }
 

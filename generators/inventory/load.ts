@@ -1,8 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isEndpoint, type Endpoint } from '../../blessed/endpoint/index.js';
+import { projectInfo } from './info.js';
 import { buildOpenApi, openApiText } from './openapi.js';
+
+export { projectInfo } from './info.js';
 
 export const REGISTRY_FILE = 'src/routes.ts';
 export const OPENAPI_FILE = 'openapi.json';
@@ -16,16 +18,6 @@ export async function loadRegistry(root: string, file = REGISTRY_FILE): Promise<
     if (!isEndpoint(endpoint)) throw new TypeError(`${file}: endpoints[${index}] is not built with defineEndpoint()`);
   });
   return endpoints as readonly Endpoint[];
-}
-
-/** The title and version the document carries, from the project's package.json. */
-export async function projectInfo(root: string): Promise<{ title: string; version: string }> {
-  try {
-    const manifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
-    return { title: typeof manifest.name === 'string' ? manifest.name : 'service', version: typeof manifest.version === 'string' ? manifest.version : '0.0.0' };
-  } catch {
-    return { title: 'service', version: '0.0.0' };
-  }
 }
 
 /** The text `openapi.json` should have for the project at `root`. */

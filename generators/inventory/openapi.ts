@@ -95,7 +95,11 @@ const PROBLEM = {
 };
 
 function problemResponse(description: string, headers?: JsonObject): JsonObject {
-  return { description, ...(headers === undefined ? {} : { headers }), content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } };
+  return {
+    description,
+    ...(headers === undefined ? {} : { headers }),
+    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+  };
 }
 
 /**

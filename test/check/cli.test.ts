@@ -63,7 +63,9 @@ describe('golden-path check', () => {
   it('exits 1 with rule id, file, line, column, message and fix per violation', async () => {
     const result = await cli(await project(DIRTY), 'check');
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain("src/app.ts:3:1  raw-route  app.get() mounts a route outside defineEndpoint and the registry\n    fix: Run `npx generate endpoint");
+    expect(result.stdout).toContain(
+      'src/app.ts:3:1  raw-route  app.get() mounts a route outside defineEndpoint and the registry\n    fix: Run `npx generate endpoint',
+    );
     expect(result.stdout).toContain('src/app.ts:4:1  no-console  console.log bypasses the redacting logger');
     expect(result.stdout).toMatch(/golden-path check: 2 violations in 2 files\n$/);
   });
@@ -94,7 +96,11 @@ describe('golden-path check', () => {
     expect(run?.tool.driver.rules?.map((r) => r.id)).toEqual(RULE_METAS.map((r) => r.id));
     expect(run?.tool.driver.rules?.every((r) => (r.help?.text ?? '').length > 10)).toBe(true);
     const first = run?.results?.[0];
-    expect(first).toMatchObject({ ruleId: 'raw-route', level: 'error', locations: [{ physicalLocation: { artifactLocation: { uri: 'src/app.ts' }, region: { startLine: 3, startColumn: 1 } } }] });
+    expect(first).toMatchObject({
+      ruleId: 'raw-route',
+      level: 'error',
+      locations: [{ physicalLocation: { artifactLocation: { uri: 'src/app.ts' }, region: { startLine: 3, startColumn: 1 } } }],
+    });
     expect(run?.tool.driver.rules?.[first?.ruleIndex ?? -1]?.id).toBe('raw-route');
     expect(Object.values(first?.partialFingerprints ?? {})[0]).toMatch(/^[0-9a-f]{32}:1$/);
   });

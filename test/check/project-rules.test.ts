@@ -35,7 +35,8 @@ async function check(root: string, rule: Rule, extra: { renderInventory?: () => 
 
 const where = (violations: readonly Violation[]) => violations.map((v) => [v.ruleId, v.file, v.line]);
 
-const ENDPOINT = "import { defineEndpoint } from '../../blessed/endpoint/index.js';\n\nexport const getOrder = defineEndpoint({ method: 'GET', path: '/orders', permission: 'orders:read', response, handler });\n";
+const ENDPOINT =
+  "import { defineEndpoint } from '../../blessed/endpoint/index.js';\n\nexport const getOrder = defineEndpoint({ method: 'GET', path: '/orders', permission: 'orders:read', response, handler });\n";
 
 describe('check: security-test', () => {
   it('flags an endpoint without its security test file, at its defineEndpoint', async () => {
@@ -111,12 +112,18 @@ const good = { version: '1.3.0', resolved: `${REGISTRY}left-pad/-/left-pad-1.3.0
 
 describe('check: supply chain', () => {
   it('dependency-allowlist: flags a dependency without a reason, at its package.json line', async () => {
-    const root = await project({ 'package.json': { name: 'app', dependencies: { express: '^5.0.0', 'left-pad': '^1.3.0' } }, 'golden-path.config.json': { dependencies: { express: 'the HTTP framework of the service' } } });
+    const root = await project({
+      'package.json': { name: 'app', dependencies: { express: '^5.0.0', 'left-pad': '^1.3.0' } },
+      'golden-path.config.json': { dependencies: { express: 'the HTTP framework of the service' } },
+    });
     expect(where(await check(root, dependencyAllowlist))).toEqual([['dependency-allowlist', 'package.json', 5]]);
   });
 
   it('dependency-allowlist: a listed dependency is fine; a reason too short is a config error (exit 2)', async () => {
-    const root = await project({ 'package.json': { name: 'app', dependencies: { express: '^5.0.0' } }, 'golden-path.config.json': { dependencies: { express: 'the HTTP framework of the service' } } });
+    const root = await project({
+      'package.json': { name: 'app', dependencies: { express: '^5.0.0' } },
+      'golden-path.config.json': { dependencies: { express: 'the HTTP framework of the service' } },
+    });
     expect(await check(root, dependencyAllowlist)).toEqual([]);
     const bad = await project({ 'package.json': { name: 'app' }, 'golden-path.config.json': { dependencies: { express: 'needed' } } });
     const error = await check(bad, dependencyAllowlist).catch((err: unknown) => err);
@@ -149,7 +156,9 @@ describe('check: supply chain', () => {
   });
 
   it('install-script: flags a package with an install script unless package.json allowScripts names it', async () => {
-    const files = { 'package-lock.json': lock({ 'node_modules/esbuild': { ...good, hasInstallScript: true }, 'node_modules/sneaky': { ...good, hasInstallScript: true } }) };
+    const files = {
+      'package-lock.json': lock({ 'node_modules/esbuild': { ...good, hasInstallScript: true }, 'node_modules/sneaky': { ...good, hasInstallScript: true } }),
+    };
     const root = await project({ ...files, 'package.json': { name: 'app', allowScripts: { esbuild: true } } });
     expect((await check(root, installScript)).map((v) => v.message)).toEqual(['sneaky@1.3.0 has an install script that is not allowed']);
   });
@@ -172,7 +181,7 @@ describe('check: supply chain', () => {
 });
 
 describe('check: openapi-drift', () => {
-  const registry = "export const endpoints = [];\n";
+  const registry = 'export const endpoints = [];\n';
 
   it('flags a committed openapi.json that differs from the rendered one, at the first differing line', async () => {
     const root = await project({ 'src/routes.ts': registry, 'openapi.json': '{\n  "paths": {}\n}\n' });
@@ -183,20 +192,31 @@ describe('check: openapi-drift', () => {
   it('is clean when they match, and flags a missing openapi.json', async () => {
     const text = '{\n  "paths": {}\n}\n';
     expect(await check(await project({ 'src/routes.ts': registry, 'openapi.json': text }), openapiDrift, { renderInventory: async () => text })).toEqual([]);
-    expect((await check(await project({ 'src/routes.ts': registry }), openapiDrift, { renderInventory: async () => text })).map((v) => v.message)).toEqual(['openapi.json is missing']);
+    expect((await check(await project({ 'src/routes.ts': registry }), openapiDrift, { renderInventory: async () => text })).map((v) => v.message)).toEqual([
+      'openapi.json is missing',
+    ]);
   });
 });
 
 describe('check: paths', () => {
   it('checks only the given paths and skips project-wide rules then', async () => {
-    const root = await project({ 'src/a.ts': "console.log('a');\n", 'src/b/c.ts': "console.log('c');\n", 'package.json': { name: 'app', dependencies: { x: '1' } } });
+    const root = await project({
+      'src/a.ts': "console.log('a');\n",
+      'src/b/c.ts': "console.log('c');\n",
+      'package.json': { name: 'app', dependencies: { x: '1' } },
+    });
     const { violations, filesChecked } = await runCheck({ root, env, paths: ['src/b'] });
     expect(filesChecked).toBe(1);
     expect(where(violations)).toEqual([['no-console', 'src/b/c.ts', 1]]);
   });
 
   it('applies suppressions to project-rule findings in source files too', async () => {
-    const root = await project({ 'src/endpoints/get-order.ts': ENDPOINT.replace('export const', '// golden-path-ignore security-test -- covered by the contract suite in another repository\nexport const') });
+    const root = await project({
+      'src/endpoints/get-order.ts': ENDPOINT.replace(
+        'export const',
+        '// golden-path-ignore security-test -- covered by the contract suite in another repository\nexport const',
+      ),
+    });
     expect(await check(root, securityTest)).toEqual([]);
   });
 });

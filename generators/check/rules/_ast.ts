@@ -66,7 +66,7 @@ export function objectProperties(value: unknown): Map<string, AnyNode> {
 }
 
 /** Calls every node below `value` (depth first); `visit` returning false skips the children. */
-export function walk(value: unknown, visit: (node: AnyNode) => boolean | void): void {
+export function walk(value: unknown, visit: (node: AnyNode) => boolean | undefined): void {
   const node = asNode(value);
   if (node === undefined) {
     if (Array.isArray(value)) for (const item of value) walk(item, visit);

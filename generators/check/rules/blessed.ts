@@ -8,7 +8,14 @@ export const CHECKSUM_FILE = 'blessed/checksums.sha256';
 /** The blessed files and their sha256, in `sha256sum` format so `sha256sum -c` can read it too. */
 export async function blessedChecksums(root: string, files: readonly string[]): Promise<string> {
   const targets = files.filter((file) => file.startsWith('blessed/') && file !== CHECKSUM_FILE).sort();
-  const lines = await Promise.all(targets.map(async (file) => `${createHash('sha256').update(await readFile(join(root, file))).digest('hex')}  ${file}`));
+  const lines = await Promise.all(
+    targets.map(
+      async (file) =>
+        `${createHash('sha256')
+          .update(await readFile(join(root, file)))
+          .digest('hex')}  ${file}`,
+    ),
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -33,15 +40,19 @@ export const blessedChecksum: ProjectRule = {
     const blessed = context.files.filter((file) => file.startsWith('blessed/') && file !== CHECKSUM_FILE);
     if (text === null) {
       if (blessed.length === 0) return [];
-      return [{ ruleId: 'blessed-checksum', file: CHECKSUM_FILE, line: 1, column: 1, message: `${CHECKSUM_FILE} is missing, so edits to blessed/ go unnoticed` }];
+      return [
+        { ruleId: 'blessed-checksum', file: CHECKSUM_FILE, line: 1, column: 1, message: `${CHECKSUM_FILE} is missing, so edits to blessed/ go unnoticed` },
+      ];
     }
     const recorded = parse(text);
     const actual = parse(await blessedChecksums(context.root, blessed));
     const violations: Violation[] = [];
     for (const [file, { hash }] of actual) {
       const expected = recorded.get(file);
-      if (expected === undefined) violations.push({ ruleId: 'blessed-checksum', file, line: 1, column: 1, message: 'a new file in blessed/ that no review recorded' });
-      else if (expected.hash !== hash) violations.push({ ruleId: 'blessed-checksum', file, line: 1, column: 1, message: 'changed since its checksum was recorded' });
+      if (expected === undefined)
+        violations.push({ ruleId: 'blessed-checksum', file, line: 1, column: 1, message: 'a new file in blessed/ that no review recorded' });
+      else if (expected.hash !== hash)
+        violations.push({ ruleId: 'blessed-checksum', file, line: 1, column: 1, message: 'changed since its checksum was recorded' });
     }
     for (const [file, { line }] of recorded) {
       if (!actual.has(file)) violations.push({ ruleId: 'blessed-checksum', file: CHECKSUM_FILE, line, column: 1, message: `${file} is recorded but gone` });

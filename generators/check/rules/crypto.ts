@@ -23,7 +23,7 @@ export const weakCrypto: SourceRule = {
   kind: 'source',
   id: 'weak-crypto',
   doc: 'Weak crypto where a strong choice exists: md5/sha1, createCipher without iv, Math.random for tokens or ids',
-  fix: "Use sha256 (a suppression with the reason for a legacy checksum), createCipheriv with a random iv, crypto.randomUUID() or randomBytes() for tokens and ids.",
+  fix: 'Use sha256 (a suppression with the reason for a legacy checksum), createCipheriv with a random iv, crypto.randomUUID() or randomBytes() for tokens and ids.',
   applies: (file) => (file.path.startsWith('src/') || file.path.startsWith('blessed/')) && !file.isTest,
   visitor(_file, report) {
     function checkRandom(name: string | undefined, value: unknown): void {

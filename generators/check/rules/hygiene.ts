@@ -84,7 +84,8 @@ export const permissiveCors: SourceRule = {
         if ((method === 'setHeader' || method === 'header' || method === 'set') && stringValue(args[0])?.toLowerCase() === 'access-control-allow-origin') {
           const value = asNode(args[1]);
           if (stringValue(value) === '*') report(node, "Access-Control-Allow-Origin: '*' lets every site read the responses");
-          else if (value !== undefined && stringValue(value) === undefined) report(node, 'Access-Control-Allow-Origin set from a value that may reflect the request');
+          else if (value !== undefined && stringValue(value) === undefined)
+            report(node, 'Access-Control-Allow-Origin set from a value that may reflect the request');
         }
       },
     };

@@ -12,7 +12,17 @@ interface Home {
 }
 
 // node:http's classes and constants serve servers and instanceof checks; only requests leave the process.
-const HTTP_SERVER_SIDE = new Set(['IncomingMessage', 'ServerResponse', 'STATUS_CODES', 'METHODS', 'Server', 'createServer', 'OutgoingMessage', 'validateHeaderName', 'validateHeaderValue']);
+const HTTP_SERVER_SIDE = new Set([
+  'IncomingMessage',
+  'ServerResponse',
+  'STATUS_CODES',
+  'METHODS',
+  'Server',
+  'createServer',
+  'OutgoingMessage',
+  'validateHeaderName',
+  'validateHeaderValue',
+]);
 const HTTP: Home = { what: 'an HTTP client', home: 'blessed/http/', harmless: HTTP_SERVER_SIDE };
 const DB: Home = { what: 'a database driver', home: 'blessed/db/' };
 const LOG: Home = { what: 'a logger', home: 'blessed/logger/' };
@@ -56,7 +66,10 @@ function checkSpecifier(file: SourceFile, node: AnyNode, specifier: string | und
   if (home === undefined || (home.home !== null && file.path.startsWith(home.home))) return;
   if (home.also?.some((folder) => file.path.startsWith(folder)) === true) return;
   if (names !== undefined && home.harmless !== undefined && names.every((name) => home.harmless?.has(name) === true)) return;
-  report(node, home.home === null ? `"${specifier}" (${home.what}) has no place in the service` : `"${specifier}" is ${home.what}; import it only in ${home.home}`);
+  report(
+    node,
+    home.home === null ? `"${specifier}" (${home.what}) has no place in the service` : `"${specifier}" is ${home.what}; import it only in ${home.home}`,
+  );
 }
 
 /** HTTP clients, database drivers, loggers, JWT libraries, child_process and vm outside their blessed home. */
@@ -87,7 +100,9 @@ export const forbiddenImport: SourceRule = {
         const callee = asNode(node['callee']);
         const args = node['arguments'] as unknown[];
         if (identifierName(callee) === 'require') checkSpecifier(file, node, stringValue(args[0]), report);
-        const isFetch = identifierName(callee) === 'fetch' || (propertyName(callee) === 'fetch' && ['globalThis', 'window', 'global'].includes(identifierName(asNode(callee?.['object'])) ?? ''));
+        const isFetch =
+          identifierName(callee) === 'fetch' ||
+          (propertyName(callee) === 'fetch' && ['globalThis', 'window', 'global'].includes(identifierName(asNode(callee?.['object'])) ?? ''));
         if (isFetch && !fetchShadowed && !file.path.startsWith(HTTP.home ?? '')) {
           report(node, 'global fetch() has no timeout, no host allowlist and follows redirects; use blessed/http');
         }
@@ -114,7 +129,10 @@ export const dynamicCode: SourceRule = {
       const first = asNode((node['arguments'] as unknown[])[0]);
       if (name === 'eval') report(node, 'eval() runs text as code');
       else if (name === 'Function') report(node, `${isNew ? 'new ' : ''}Function() runs text as code`);
-      else if ((name === 'setTimeout' || name === 'setInterval' || name === 'setImmediate') && (first?.type === 'Literal' || first?.type === 'TemplateLiteral' || first?.type === 'BinaryExpression')) {
+      else if (
+        (name === 'setTimeout' || name === 'setInterval' || name === 'setImmediate') &&
+        (first?.type === 'Literal' || first?.type === 'TemplateLiteral' || first?.type === 'BinaryExpression')
+      ) {
         report(node, `${name}() with a string runs text as code`);
       }
     }

@@ -23,7 +23,10 @@ export const secret: ProjectRule = {
       targets.map(async function scan(file): Promise<Violation[]> {
         const content = await context.read(file);
         if (content === null || content.length > MAX_BYTES) return [];
-        const result = await lintSource({ source: { content, filePath: file, contentType: 'text' }, options: { config: SECRETLINT_CONFIG, maskSecrets: true } });
+        const result = await lintSource({
+          source: { content, filePath: file, contentType: 'text' },
+          options: { config: SECRETLINT_CONFIG, maskSecrets: true },
+        });
         return result.messages.map((m) => ({
           ruleId: 'secret',
           file,

@@ -16,7 +16,8 @@ function isFixedText(node: AnyNode | undefined): boolean {
 function problem(arg: AnyNode | undefined, built: ReadonlySet<string>): string | undefined {
   if (arg === undefined) return undefined;
   if (isBuiltString(arg)) return arg.type === 'TemplateLiteral' ? 'an untagged template' : 'string concatenation';
-  if (arg.type === 'TaggedTemplateExpression' && identifierName(arg['tag']) !== 'sql') return `a template tagged ${identifierName(arg['tag']) ?? propertyName(arg['tag']) ?? 'with something'} other than sql`;
+  if (arg.type === 'TaggedTemplateExpression' && identifierName(arg['tag']) !== 'sql')
+    return `a template tagged ${identifierName(arg['tag']) ?? propertyName(arg['tag']) ?? 'with something'} other than sql`;
   const name = identifierName(arg);
   if (name !== undefined && built.has(name)) return `"${name}", a string built from pieces`;
   return undefined;

@@ -60,7 +60,9 @@ function entryLine(lock: Manifest, path: string): number {
 function lockEntries(lock: Manifest): [string, LockEntry][] {
   const packages = lock.json['packages'];
   if (typeof packages !== 'object' || packages === null) return [];
-  return Object.entries(packages as Record<string, LockEntry>).filter(([path, entry]) => path !== '' && path.includes('node_modules/') && entry.link !== true && entry.inBundle !== true);
+  return Object.entries(packages as Record<string, LockEntry>).filter(
+    ([path, entry]) => path !== '' && path.includes('node_modules/') && entry.link !== true && entry.inBundle !== true,
+  );
 }
 
 /** Every direct dependency is on the allowlist in golden-path.config.json, with its reason. */
@@ -80,7 +82,13 @@ export const dependencyAllowlist: ProjectRule = {
       const section = manifest.text.indexOf(`"${field}":`);
       for (const name of Object.keys(deps)) {
         if (Object.hasOwn(context.config.dependencies, name)) continue;
-        violations.push({ ruleId: 'dependency-allowlist', file: 'package.json', line: lineOf(manifest.text, name, section), column: 1, message: `"${name}" (${field}) is not on the allowlist` });
+        violations.push({
+          ruleId: 'dependency-allowlist',
+          file: 'package.json',
+          line: lineOf(manifest.text, name, section),
+          column: 1,
+          message: `"${name}" (${field}) is not on the allowlist`,
+        });
       }
     }
     return violations;
@@ -128,10 +136,22 @@ export const lockfileSource: ProjectRule = {
       const registries = pinned === undefined ? allowed : [withSlash(pinned)];
       if (entry.resolved !== undefined && !registries.some((registry) => entry.resolved?.startsWith(registry))) {
         const where = pinned === undefined ? 'an allowed registry' : `the registry pinned for ${scope ?? ''}`;
-        violations.push({ ruleId: 'lockfile-source', file: 'package-lock.json', line, column: 1, message: `${name}@${entry.version ?? '?'} is resolved from ${new URL(entry.resolved, 'file:///').origin}, not ${where}` });
+        violations.push({
+          ruleId: 'lockfile-source',
+          file: 'package-lock.json',
+          line,
+          column: 1,
+          message: `${name}@${entry.version ?? '?'} is resolved from ${new URL(entry.resolved, 'file:///').origin}, not ${where}`,
+        });
       }
       if (entry.resolved !== undefined && (entry.integrity === undefined || !/^sha(?:256|384|512)-/.test(entry.integrity))) {
-        violations.push({ ruleId: 'lockfile-source', file: 'package-lock.json', line, column: 1, message: `${name}@${entry.version ?? '?'} has no sha256/384/512 integrity hash` });
+        violations.push({
+          ruleId: 'lockfile-source',
+          file: 'package-lock.json',
+          line,
+          column: 1,
+          message: `${name}@${entry.version ?? '?'} has no sha256/384/512 integrity hash`,
+        });
       }
     }
     return violations;
@@ -182,7 +202,14 @@ export const license: ProjectRule = {
       } catch {
         ok = false;
       }
-      if (!ok) violations.push({ ruleId: 'license', file: 'package-lock.json', line: entryLine(lock, path), column: 1, message: `${name}@${entry.version ?? '?'} is licensed "${entry.license ?? 'unknown'}", outside the allowed list` });
+      if (!ok)
+        violations.push({
+          ruleId: 'license',
+          file: 'package-lock.json',
+          line: entryLine(lock, path),
+          column: 1,
+          message: `${name}@${entry.version ?? '?'} is licensed "${entry.license ?? 'unknown'}", outside the allowed list`,
+        });
     }
     return violations;
   },
