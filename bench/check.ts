@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Handlebars from 'handlebars';
@@ -27,12 +27,17 @@ export interface CheckBenchOptions {
 export interface CheckBenchRow {
   readonly endpoints: number;
   readonly files: number;
+  /** A first run: nothing cached. */
+  readonly coldMs: number;
+  /** Median of the runs after it: secretlint's per-file cache warm, as on every save. */
   readonly checkMs: number;
+  /** secretlint's share of a cold run (in-process). */
   readonly secretlintMs: number;
   readonly eslintMs?: number;
 }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SECRETLINT_CACHE = 'node_modules/.cache/golden-path/secretlint-v1.json';
 
 const ESLINT_CONFIG = `import security from 'eslint-plugin-security';
 import tseslint from 'typescript-eslint';
@@ -102,11 +107,12 @@ export async function benchCheck(options: CheckBenchOptions = {}): Promise<Check
     const dir = await generatedTree(size);
     try {
       const bin = join(dir, 'generators/bin/golden-path.js');
-      timed([bin, 'check', 'src', 'test'], dir); // warm the file cache and tsx's compile cache
-      const checkMs = median(Array.from({ length: runs }, () => timed([bin, 'check', 'src', 'test'], dir)));
+      await rm(join(dir, SECRETLINT_CACHE), { force: true });
       const inProcess = await runCheck({ root: dir, paths: ['src', 'test'] });
-      const files = inProcess.filesChecked;
-      const row: CheckBenchRow = { endpoints: size, files, checkMs, secretlintMs: inProcess.timings['secret'] ?? 0 };
+      await rm(join(dir, SECRETLINT_CACHE), { force: true });
+      const coldMs = timed([bin, 'check', 'src', 'test'], dir);
+      const checkMs = median(Array.from({ length: runs }, () => timed([bin, 'check', 'src', 'test'], dir)));
+      const row: CheckBenchRow = { endpoints: size, files: inProcess.filesChecked, coldMs, checkMs, secretlintMs: inProcess.timings['secret'] ?? 0 };
       if (size === compareAt) {
         const eslint = join(dir, 'node_modules/eslint/bin/eslint.js');
         timed([eslint, 'src', 'test'], dir);
@@ -123,18 +129,28 @@ export async function benchCheck(options: CheckBenchOptions = {}): Promise<Check
 
 /** The table `tsx bench/check.ts` prints. */
 export function formatCheckBench(rows: readonly CheckBenchRow[]): string {
-  const lines = ['endpoints  files  check ms  ms/file  secretlint ms  eslint ms  check/eslint'];
+  const lines = ['endpoints  files  cold ms  warm ms  warm ms/file  cold secretlint ms  eslint ms  cold/eslint  warm/eslint'];
   for (const row of rows) {
-    const ratio = row.eslintMs === undefined ? '' : (row.checkMs / row.eslintMs).toFixed(2);
-    lines.push(
-      `${String(row.endpoints).padStart(9)}  ${String(row.files).padStart(5)}  ${row.checkMs.toFixed(0).padStart(8)}  ${(row.checkMs / row.files).toFixed(2).padStart(7)}  ${row.secretlintMs.toFixed(0).padStart(13)}  ${(row.eslintMs?.toFixed(0) ?? '').padStart(9)}  ${ratio.padStart(12)}`,
-    );
+    const ratio = (ms: number) => (row.eslintMs === undefined ? '' : (ms / row.eslintMs).toFixed(2));
+    const cells = [
+      String(row.endpoints).padStart(9),
+      String(row.files).padStart(5),
+      row.coldMs.toFixed(0).padStart(7),
+      row.checkMs.toFixed(0).padStart(7),
+      (row.checkMs / row.files).toFixed(2).padStart(12),
+      row.secretlintMs.toFixed(0).padStart(18),
+      (row.eslintMs?.toFixed(0) ?? '').padStart(9),
+      ratio(row.coldMs).padStart(11),
+      ratio(row.checkMs).padStart(11),
+    ];
+    lines.push(cells.join('  '));
   }
   return `${lines.join('\n')}\n`;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const sizes = process.env['BENCH_CHECK_SIZES']?.split(',').map(Number);
-  const rows = await benchCheck({ ...(sizes === undefined ? {} : { sizes }), runs: Number(process.env['BENCH_RUNS'] ?? 3) });
+  const compareAt = process.env['BENCH_CHECK_COMPARE'] === undefined ? {} : { compareAt: Number(process.env['BENCH_CHECK_COMPARE']) };
+  const rows = await benchCheck({ ...(sizes === undefined ? {} : { sizes }), ...compareAt, runs: Number(process.env['BENCH_RUNS'] ?? 3) });
   process.stdout.write(formatCheckBench(rows));
 }

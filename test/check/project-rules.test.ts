@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -218,5 +218,21 @@ describe('check: paths', () => {
       ),
     });
     expect(await check(root, securityTest)).toEqual([]);
+  });
+});
+
+describe('check: secretlint cache', () => {
+  it('a second run answers from the per-file cache with the same findings, and a changed file is scanned again', async () => {
+    const url = ['https://', 'ci', ':', 'Qm7vT3kX9pL2', '@', 'git.example.test/x.git'].join('');
+    const root = await project({ 'docs/a.md': `see ${url}\n`, 'docs/b.md': 'nothing here\n' });
+    const first = await check(root, secret);
+    const cache = JSON.parse(await readFile(join(root, 'node_modules/.cache/golden-path/secretlint-v1.json'), 'utf8')) as Record<string, unknown[]>;
+    expect(Object.values(cache).map((findings) => findings.length).sort()).toEqual([0, 1]);
+    expect(await check(root, secret)).toEqual(first);
+    await writeFile(join(root, 'docs/b.md'), `also ${url}\n`);
+    expect(where(await check(root, secret))).toEqual([
+      ['secret', 'docs/a.md', 1],
+      ['secret', 'docs/b.md', 1],
+    ]);
   });
 });
