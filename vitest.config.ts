@@ -7,7 +7,8 @@ export default defineConfig({
     environment: 'node',
     // One initdb per run instead of one per test database (see blessed/db/_initial-data.ts).
     globalSetup: ['test/support/global-setup.ts'],
-    testTimeout: 20_000,
+    // A generator run also renders openapi.json in a child process: generous on a busy two-core machine.
+    testTimeout: 45_000,
     hookTimeout: 60_000,
     // Generator end-to-end tests copy the project and spawn processes; two cores are all we have.
     pool: 'forks',
