@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
+import { AppError } from '../blessed/errors/index.js';
 import { createLogger, type Logger } from '../blessed/logger/index.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type AppConfig } from './config.js';
@@ -68,7 +69,17 @@ async function main(): Promise<void> {
     return;
   }
   const logger = createLogger({ level: config.logLevel, name: 'golden-path' });
-  const running = await startServer(config, { logger });
+  let running: RunningServer;
+  try {
+    running = await startServer(config, { logger });
+  } catch (err) {
+    // A refused or failed migration is the project's own SQL to fix, not a crash: one line, exit 1.
+    if (!(err instanceof AppError) || !err.code.startsWith('ERR_DB_MIGRATION_')) throw err;
+    logger.fatal({ code: err.code }, 'migrations refused; not starting');
+    process.stderr.write(`error: ${err.message}\n`);
+    process.exitCode = 1;
+    return;
+  }
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');
     void running.close().then(() => logger.info('stopped'));
