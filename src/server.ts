@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
+import { AppError } from '../blessed/errors/index.js';
 import { createLogger, type Logger } from '../blessed/logger/index.js';
 import { postgresRateLimitStores } from '../blessed/ratelimit/index.js';
 import { createApp } from './app.js';
@@ -104,7 +105,13 @@ async function main(): Promise<void> {
   try {
     running = await startServer(config, { logger });
   } catch (err) {
-    logger.fatal({ err }, 'service did not start');
+    if (err instanceof AppError && err.code.startsWith('ERR_DB_MIGRATION_')) {
+      // A refused or failed migration is the project's own SQL to fix, not a crash: one line, exit 1.
+      logger.fatal({ code: err.code }, 'migrations refused; not starting');
+      process.stderr.write(`error: ${err.message}\n`);
+    } else {
+      logger.fatal({ err }, 'service did not start');
+    }
     process.exitCode = 1;
     return;
   }

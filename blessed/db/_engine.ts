@@ -4,6 +4,7 @@ import type { Logger } from '../logger/_types.js';
 import { toDbError } from './_errors.js';
 import { createPglite } from './_initial-data.js';
 import { pgliteDialect } from './_pglite-dialect.js';
+import { oneStatementPool } from './_single-statement.js';
 
 /** Tables are only known at run time, so the internal Kysely instance is loosely typed. */
 export type LooseDb = Record<string, Record<string, unknown>>;
@@ -44,7 +45,7 @@ function openPostgres(url: string, schema: string | undefined, logger: Logger): 
   pool.on('error', function onIdleClientError(err) {
     logger.error({ err }, 'database connection lost');
   });
-  return new Kysely<LooseDb>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<LooseDb>({ dialect: new PostgresDialect({ pool: oneStatementPool(pool) }) });
 }
 
 async function prepareTenantRole(kysely: Kysely<LooseDb>, logger: Logger): Promise<string | undefined> {

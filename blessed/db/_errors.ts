@@ -38,3 +38,11 @@ export function toDbError(err: unknown, sqlText: string): AppError {
     reason: `database error ${where}`,
   });
 }
+
+/** Raw SQL changed the tenant setting or role: a bug (or an attack) in the code that wrote it. */
+export function tenantContextError(sqlText: string): AppError {
+  return new AppError(500, 'ERR_DB_TENANT_CONTEXT', 'Internal Server Error', {
+    detail: 'An unexpected error occurred.',
+    reason: `raw SQL changed the tenant setting or role; refused and rolled back: ${sqlText.replace(/\s+/g, ' ').slice(0, 500)}`,
+  });
+}

@@ -6,6 +6,7 @@ import { AppError } from '../errors/index.js';
 import type { Logger } from '../logger/_types.js';
 import { grantTenantRole, MIGRATION_LOCK, MIGRATIONS_TABLE, type Engine } from './_engine.js';
 import { toDbError } from './_errors.js';
+import { gapKey, rlsGaps, type RlsGap } from './_rls.js';
 
 interface MigrationFile {
   readonly name: string;
@@ -17,6 +18,16 @@ const MIGRATION_NAME = /^\d+_[a-z0-9_-]+\.sql$/;
 
 function migrationError(code: string, reason: string): AppError {
   return new AppError(500, code, 'Internal Server Error', { detail: 'An unexpected error occurred.', reason });
+}
+
+function describe(gap: RlsGap): string {
+  const name = gap.inCurrentSchema ? gap.table : `${gap.schema}.${gap.table}`;
+  return `table "${name}" (it has tenant_id) without the tenant row-level security: ${gap.problem}`;
+}
+
+/** Row-level security is the second line only if every tenant table has it; see the README. */
+function rlsError(reason: string): AppError {
+  return migrationError('ERR_DB_MIGRATION_RLS', reason);
 }
 
 /** Every `*.sql` file of the folder, ordered by name; a `.sql` file with an odd name is an error. */
@@ -59,6 +70,7 @@ export async function applyMigrations(engine: Engine, dir: string, logger: Logge
         }
         return false;
       }
+      const before = new Set((await rlsGaps(trx)).map(gapKey));
       try {
         // Migration files are reviewed code in the repository, never input.
         await trx.executeQuery(CompiledQuery.raw(file.text));
@@ -66,6 +78,10 @@ export async function applyMigrations(engine: Engine, dir: string, logger: Logge
         const cause = toDbError(err, file.name);
         throw migrationError('ERR_DB_MIGRATION_FAILED', `Migration "${file.name}" failed: ${cause.reason ?? cause.message}`);
       }
+      // Checked inside the migration's own transaction, so a refused file leaves nothing behind.
+      // Gaps in other schemas that were there before are someone else's; new ones are this file's.
+      const gap = (await rlsGaps(trx)).find((g) => g.inCurrentSchema || !before.has(gapKey(g)));
+      if (gap !== undefined) throw rlsError(`Migration "${file.name}" leaves ${describe(gap)}; it was not applied`);
       await trx.insertInto(MIGRATIONS_TABLE).values({ name: file.name, checksum: file.checksum }).execute();
       return true;
     });
@@ -74,6 +90,9 @@ export async function applyMigrations(engine: Engine, dir: string, logger: Logge
       logger.info({ migration: file.name }, 'migration applied');
     }
   }
+  // A database migrated before this check existed may still hold such a table: refuse to run on it.
+  const legacy = (await rlsGaps(engine.kysely)).find((g) => g.inCurrentSchema);
+  if (legacy !== undefined) throw rlsError(`The database has ${describe(legacy)}; fix it with a new migration`);
   if (applied.length > 0) await grantTenantRole(engine);
   return applied;
 }

@@ -14,6 +14,7 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import { isOneStatement } from './_single-statement.js';
 
 /**
  * A Kysely dialect over one in-process PGlite instance. PGlite is a single Postgres backend, so
@@ -38,8 +39,9 @@ class PGliteConnection implements DatabaseConnection {
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     // Like `pg`, a query without parameters goes through the simple protocol, so a migration
-    // file may hold several statements; anything with values is bound through the extended one.
-    if (compiled.parameters.length === 0) {
+    // file may hold several statements; anything with values, and a tenant's raw SQL (which must
+    // stay one statement), goes through the extended one.
+    if (compiled.parameters.length === 0 && !isOneStatement(compiled.sql)) {
       const results = await this.#pglite.exec(compiled.sql);
       const last = results.at(-1);
       return toQueryResult<R>(last?.rows as R[] | undefined, last?.affectedRows);

@@ -1,4 +1,5 @@
 import { isExpression, sql, type RawBuilder } from 'kysely';
+import { ONE_STATEMENT } from './_single-statement.js';
 import { TENANT_COLUMN, type Columns, type TableDefinition } from './_table.js';
 
 /**
@@ -55,5 +56,6 @@ export function toRawQuery<R>(strings: TemplateStringsArray, values: readonly un
     }
     return sql.val(value);
   });
-  return sql<R>(strings, ...parts);
+  // Marked so that the drivers send it as exactly one statement (see _single-statement.ts).
+  return sql<R>`${sql.raw(ONE_STATEMENT)}${sql<R>(strings, ...parts)}`;
 }

@@ -90,7 +90,8 @@ export class TenantTable<C extends Columns, P extends keyof C & string> {
   async insert(values: Insertable<C>): Promise<Row<C>> {
     const columns = this.#columnsOf(values, 'insert');
     return this.#run(async (db) => {
-      const query = db.insertInto(this.#def.name).values({ ...columns, [TENANT_COLUMN]: sql`current_setting('app.tenant_id')` });
+      // The handle's own tenant, never the session setting: the setting is the policy's business.
+      const query = db.insertInto(this.#def.name).values({ ...columns, [TENANT_COLUMN]: this.#tenantId });
       const rows = await execute(query.returning(this.#selection));
       return rows[0] as Row<C>;
     });

@@ -1,18 +1,36 @@
+import { Mutex } from 'async-mutex';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { toDbError } from './_errors.js';
+import { AppError } from '../errors/index.js';
+import { tenantContextError, toDbError } from './_errors.js';
 import type { Engine, LooseDb } from './_engine.js';
 import { toRawQuery } from './_sql.js';
 import { TenantTable } from './_tenant-table.js';
 import type { Columns, TableDefinition } from './_table.js';
+
+/** The setting the row-level security policies compare `tenant_id` with. */
+export const TENANT_SETTING = 'app.tenant_id';
 
 /** Where queries go: the pool/instance, or one open transaction (and whether it is still open). */
 export interface Scope {
   readonly engine: Engine;
   readonly trx: Transaction<LooseDb> | undefined;
   readonly isOpen: () => boolean;
+  /**
+   * Within a transaction, every handle shares one connection, so "set the tenant, run the
+   * statement" must not interleave with another handle's pair: `Promise.all` over two tenants
+   * would otherwise run one tenant's statement under the other's setting.
+   */
+  readonly lock: Mutex | undefined;
+  /** Set once raw SQL changed the tenant context: the transaction can then only roll back. */
+  readonly failure: { error: AppError | undefined };
 }
 
 export type Executor = Kysely<LooseDb>;
+
+/** Outside a transaction each operation gets its own short transaction, so nothing is shared. */
+export function rootScope(engine: Engine, isOpen: () => boolean): Scope {
+  return { engine, trx: undefined, isOpen, lock: undefined, failure: { error: undefined } };
+}
 
 /** Data access for one tenant; see TenantTable for the table operations. */
 export interface TenantDb {
@@ -21,7 +39,8 @@ export interface TenantDb {
   table<C extends Columns, P extends keyof C & string>(definition: TableDefinition<C, P>): TenantTable<C, P>;
   /**
    * A raw query as a tagged template: interpolated values are bound parameters, identifiers only
-   * via `tableId`/`columnId`. Row-level security limits it to this tenant's rows.
+   * via `tableId`/`columnId`. Exactly one statement; row-level security limits it to this
+   * tenant's rows, and a statement that changes the tenant setting or role is refused.
    */
   sql<R = Record<string, unknown>>(strings: TemplateStringsArray, ...values: unknown[]): Promise<R[]>;
   /** Runs `fn` in one transaction (or inside the current one); any throw rolls everything back. */
@@ -38,27 +57,71 @@ export function checkTenantId(tenantId: unknown): string {
 }
 
 /**
+ * After a raw statement: is the context still the one set before it? Refusing here (the throw
+ * rolls the transaction back and the rows are never returned) neutralises `SET`, `RESET`,
+ * `SET ROLE`, `RESET ROLE` and `set_config` of the tenant key, however they are spelled. It is
+ * the database that reports the context, so no parsing of SQL text is involved; what stays
+ * possible is changing and restoring the setting inside one statement, which only a database
+ * without `set_config` for the tenant role could refuse (see the README).
+ */
+async function contextUnchanged(db: Executor, tenantId: string, role: string | undefined): Promise<boolean> {
+  const result = await sql<{ ok: boolean }>`select
+      current_setting(${TENANT_SETTING}, true) is not distinct from ${tenantId}
+      and current_user::text = coalesce(${role ?? null}::text, session_user::text) as ok`.execute(db);
+  return result.rows[0]?.ok === true;
+}
+
+export interface ContextOptions {
+  /** Check after `op` that it left the tenant setting and role alone (raw SQL). */
+  readonly verify?: boolean;
+  /** The statement, for the error's reason. */
+  readonly sqlText?: string;
+}
+
+/**
  * Runs `op` with this tenant's context set: `app.tenant_id` for the row-level security policies
  * and, for a superuser connection, a switch to the non-superuser tenant role. Both are local to
- * the transaction, so outside one each operation gets a short transaction of its own.
+ * the transaction, so outside one each operation gets a short transaction of its own; inside one,
+ * the context is set again before every statement, under the transaction's lock.
  */
-export async function inTenantContext<T>(scope: Scope, tenantId: string, op: (db: Executor) => Promise<T>): Promise<T> {
+export async function inTenantContext<T>(
+  scope: Scope,
+  tenantId: string,
+  op: (db: Executor) => Promise<T>,
+  options: ContextOptions = {},
+): Promise<T> {
   if (!scope.isOpen()) {
     throw new TypeError(scope.trx === undefined ? 'The database is closed' : 'A transaction handle was used after its transaction ended');
   }
+  if (scope.failure.error !== undefined) throw scope.failure.error;
   const role = scope.engine.tenantRole;
   const setContext = role === undefined
-    ? sql`select set_config('app.tenant_id', ${tenantId}, true)`
-    : sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('role', ${role}, true)`;
+    ? sql`select set_config(${TENANT_SETTING}, ${tenantId}, true)`
+    : sql`select set_config(${TENANT_SETTING}, ${tenantId}, true), set_config('role', ${role}, true)`;
   async function run(db: Executor): Promise<T> {
     try {
       await setContext.execute(db);
     } catch (err) {
       throw toDbError(err, 'set tenant context');
     }
-    return op(db);
+    const result = await op(db);
+    if (options.verify === true && !(await contextUnchanged(db, tenantId, role))) {
+      throw tenantContextError(options.sqlText ?? 'raw SQL');
+    }
+    return result;
   }
-  if (scope.trx !== undefined) return run(scope.trx);
+  const { trx, lock } = scope;
+  if (trx !== undefined && lock !== undefined) {
+    return lock.runExclusive(async function exclusive() {
+      if (scope.failure.error !== undefined) throw scope.failure.error;
+      try {
+        return await run(trx);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'ERR_DB_TENANT_CONTEXT') scope.failure.error = err;
+        throw err;
+      }
+    });
+  }
   try {
     return await scope.engine.kysely.transaction().execute(run);
   } catch (err) {
@@ -72,8 +135,12 @@ export async function transactionScope<T>(engine: Engine, fn: (scope: Scope) => 
   try {
     return await engine.kysely.transaction().execute(async function inTransaction(trx) {
       let open = true;
+      const scope: Scope = { engine, trx, isOpen: () => open, lock: new Mutex(), failure: { error: undefined } };
       try {
-        return await fn({ engine, trx, isOpen: () => open });
+        const result = await fn(scope);
+        // Even if the caller caught it: a transaction whose context was tampered with never commits.
+        if (scope.failure.error !== undefined) throw scope.failure.error;
+        return result;
       } catch (err) {
         fnFailed = true;
         throw err;
@@ -96,13 +163,14 @@ export function createTenantDb(scope: Scope, tenantIdInput: unknown): TenantDb {
     },
     async sql<R>(strings: TemplateStringsArray, ...values: unknown[]): Promise<R[]> {
       const query = toRawQuery<R>(strings, values);
+      const sqlText = query.compile(scope.engine.kysely).sql;
       return inTenantContext(scope, tenantId, async function rawQuery(db) {
         try {
           return (await query.execute(db)).rows;
         } catch (err) {
-          throw toDbError(err, query.compile(db).sql);
+          throw toDbError(err, sqlText);
         }
-      });
+      }, { verify: true, sqlText });
     },
     withTransaction<T>(fn: (tx: TenantDb) => Promise<T>): Promise<T> {
       if (scope.trx !== undefined) return fn(createTenantDb(scope, tenantId));

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Logger } from '../logger/_types.js';
 import { openEngine, type Engine } from './_engine.js';
 import { applyMigrations } from './_migrations.js';
-import { createTenantDb, transactionScope, type Scope, type TenantDb } from './_tenant.js';
+import { createTenantDb, rootScope, transactionScope, type TenantDb } from './_tenant.js';
 
 export { defineTable } from './_table.js';
 export type { ColumnSpec, ColumnType, Columns, Insertable, Row, TableDefinition, TableSpec, Updatable } from './_table.js';
@@ -95,7 +95,7 @@ async function open(options: DatabaseOptions): Promise<{ database: Database; eng
     );
   }
   let closed = false;
-  const root: Scope = { engine, trx: undefined, isOpen: () => !closed };
+  const root = rootScope(engine, () => !closed);
 
   async function migrate(): Promise<string[]> {
     if (config.migrationsDir === undefined) throw new TypeError('"migrationsDir" is required to migrate');
