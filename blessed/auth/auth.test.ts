@@ -273,7 +273,8 @@ describe('signToken', () => {
     await expect(signToken({ ...base, secret: 'short' })).rejects.toThrow('"secret" must be at least 32 bytes');
     await expect(signToken({ ...base, ttl: 'forever' })).rejects.toThrow(TypeError);
     await expect(signToken({ ...base, ttl: -5 })).rejects.toThrow('"ttl" must be');
-    await expect(signToken({ ...base, tenantId: '' })).rejects.toThrow('"tenantId" must be a non-empty string');
+    await expect(signToken({ ...base, tenantId: '' })).rejects.toThrow('"tenantId" must be 1 to 200 printable characters, not blank');
+    await expect(signToken({ ...base, tenantId: 'a\u0000' })).rejects.toThrow('"tenantId" must be 1 to 200 printable characters');
     const fifteenMinutes = await signToken(base);
     const claims = JSON.parse(new TextDecoder().decode(base64url.decode(fifteenMinutes.split('.')[1] ?? ''))) as Claims;
     expect((claims['exp'] as number) - (claims['iat'] as number)).toBe(900);

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { TENANT_ID_RULE, tenantIdSchema } from '../validation/_tenant-id.js';
 import { toDbError } from './_errors.js';
 import type { Engine, LooseDb } from './_engine.js';
 import { toRawQuery } from './_sql.js';
@@ -28,11 +29,10 @@ export interface TenantDb {
   withTransaction<T>(fn: (tx: TenantDb) => Promise<T>): Promise<T>;
 }
 
-const TENANT_ID_MAX = 200;
-
+/** The rule authentication already enforced on the token's `tenant_id`; here a breach is a bug. */
 export function checkTenantId(tenantId: unknown): string {
-  if (typeof tenantId !== 'string' || tenantId.trim() === '' || tenantId.length > TENANT_ID_MAX || /\p{Cc}/u.test(tenantId)) {
-    throw new TypeError('"tenantId" must be a non-empty string of printable characters (the verified tenant)');
+  if (typeof tenantId !== 'string' || !tenantIdSchema.safeParse(tenantId).success) {
+    throw new TypeError(`"tenantId" must be ${TENANT_ID_RULE} (the verified tenant)`);
   }
   return tenantId;
 }
