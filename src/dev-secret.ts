@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEV_SECRET_PATH = join(PROJECT_ROOT, '.golden-path', 'dev-secret');
+/** Signs pagination cursors in development; apart from the token secret so neither can stand in for the other. */
+export const DEV_CURSOR_SECRET_PATH = join(PROJECT_ROOT, '.golden-path', 'cursor-secret');
 
 /**
  * The development signing secret: random per checkout, kept in a git-ignored file so that

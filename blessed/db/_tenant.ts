@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { TENANT_ID_RULE, tenantIdSchema } from '../validation/_tenant-id.js';
 import { toDbError } from './_errors.js';
 import type { Engine, LooseDb } from './_engine.js';
+import type { CursorCodec } from './_cursor.js';
 import { toRawQuery } from './_sql.js';
 import { TenantTable } from './_tenant-table.js';
 import type { Columns, TableDefinition } from './_table.js';
@@ -87,12 +88,12 @@ export async function transactionScope<T>(engine: Engine, fn: (scope: Scope) => 
   }
 }
 
-export function createTenantDb(scope: Scope, tenantIdInput: unknown): TenantDb {
+export function createTenantDb(scope: Scope, tenantIdInput: unknown, cursors: CursorCodec): TenantDb {
   const tenantId = checkTenantId(tenantIdInput);
   return Object.freeze({
     tenantId,
     table<C extends Columns, P extends keyof C & string>(definition: TableDefinition<C, P>): TenantTable<C, P> {
-      return new TenantTable(definition, tenantId, (op) => inTenantContext(scope, tenantId, op));
+      return new TenantTable(definition, tenantId, (op) => inTenantContext(scope, tenantId, op), cursors);
     },
     async sql<R>(strings: TemplateStringsArray, ...values: unknown[]): Promise<R[]> {
       const query = toRawQuery<R>(strings, values);
@@ -105,8 +106,8 @@ export function createTenantDb(scope: Scope, tenantIdInput: unknown): TenantDb {
       });
     },
     withTransaction<T>(fn: (tx: TenantDb) => Promise<T>): Promise<T> {
-      if (scope.trx !== undefined) return fn(createTenantDb(scope, tenantId));
-      return transactionScope(scope.engine, (inner) => fn(createTenantDb(inner, tenantId)));
+      if (scope.trx !== undefined) return fn(createTenantDb(scope, tenantId, cursors));
+      return transactionScope(scope.engine, (inner) => fn(createTenantDb(inner, tenantId, cursors)));
     },
   });
 }
