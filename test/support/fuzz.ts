@@ -27,7 +27,10 @@ export function inputSchemaOf(schema: z.ZodType | undefined): JsonSchema | undef
 
 /** Strings a database, a router or a log line may choke on. */
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
-  fc.constantFrom('a\u0000b', '\u0000', 'tab\there', 'line\nbreak', '\u0007\u001b[31m', 'lone \ud800 surrogate', '\u202eevil', '%ZZ', '../..', ' ', ''),
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom('a\u0000b', '\u0000', 'tab\there', 'line\nbreak', '\u0007\u001b[31m', 'lone \ud800 surrogate', '\u202eevil', '%ZZ', '../..', ' ', ''),
+  },
   fc.string({ unit: 'binary', maxLength: 24 }),
   fc.string({ unit: 'grapheme', maxLength: 24 }),
   fc.constantFrom(20_000, 70_000).map((length) => 'x'.repeat(length)),
@@ -89,15 +92,26 @@ export function validish(schema: JsonSchema | undefined): fc.Arbitrary<unknown> 
   }
 }
 
-/** A valid-ish value with one member (or the whole) replaced by something hostile, or an unknown key added. */
+const TAINTS = ['\u0000', '\u0007', '\u001b', '\u007f', '\ud800', '\u2028', '\n', '\t', '\u0085'];
+
+/**
+ * A valid-ish value with one member (or the whole) replaced by something hostile, a control
+ * character slipped into one of its strings, or an unknown key added.
+ */
 export function mutated(schema: JsonSchema | undefined): fc.Arbitrary<unknown> {
   return fc
-    .tuple(validish(schema), fc.nat(), hostileValue, fc.constantFrom('replace', 'replace', 'add', 'whole', 'keep'))
-    .map(([value, index, hostile, how]) => {
+    .tuple(validish(schema), fc.nat(), hostileValue, fc.constantFrom(...TAINTS), fc.constantFrom('taint', 'taint', 'replace', 'replace', 'add', 'whole', 'keep'))
+    .map(([value, index, hostile, taint, how]) => {
       if (how === 'keep') return value;
       if (how === 'whole' || typeof value !== 'object' || value === null || Array.isArray(value)) return hostile;
       const keys = Object.keys(value);
       const key = how === 'add' || keys.length === 0 ? `extra${index % 3}` : (keys[index % keys.length] ?? 'extra');
+      if (how === 'taint') {
+        const text = (value as Record<string, unknown>)[key];
+        if (typeof text !== 'string') return { ...value, [key]: hostile };
+        const at = index % (text.length + 1);
+        return { ...value, [key]: `${text.slice(0, at)}${taint}${text.slice(at)}` };
+      }
       return { ...value, [key]: hostile };
     });
 }
@@ -130,6 +144,18 @@ export function tamperedFrom(pool: readonly string[]): fc.Arbitrary<string> {
     const forged = Buffer.from(JSON.stringify(decoded)).toString('base64url');
     return keepSuffix && rest.length > 0 ? `${forged}.${rest.join('.')}` : forged;
   });
+}
+
+/** A base64url JSON object or array, optionally followed by `.signature`: a cursor, most likely. */
+export function looksStructured(value: string): boolean {
+  const payload = value.split('.')[0] ?? '';
+  if (!/^[A-Za-z0-9_-]{8,}$/.test(payload)) return false;
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    return typeof decoded === 'object' && decoded !== null;
+  } catch {
+    return false;
+  }
 }
 
 /** Every string leaf of a JSON value: ids and cursors to tamper with later. */
