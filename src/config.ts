@@ -17,6 +17,8 @@ export interface AppConfig {
   readonly trustProxyHops: number;
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
+  /** Signs pagination cursors; `undefined` (development without a stored one) means random per process. */
+  readonly cursorSecret: string | undefined;
   readonly rateLimits: RateLimitSettings;
   /** Socket limits of the HTTP server, in milliseconds. */
   readonly serverTimeouts: ServerTimeouts;
@@ -97,6 +99,8 @@ const EnvSchema = z.object({
   TRUST_PROXY_HOPS: digits(10).default(0),
   DATABASE_URL: z.string().min(1).max(2048).optional(),
   DATA_DIR: z.string().min(1).max(1024).default('.data'),
+  CURSOR_SECRET: z.string().min(32, 'must be at least 32 characters').max(4096).optional(),
+  AUTH_MAX_TOKEN_AGE_SECONDS: digits(2_592_000).optional(),
   NODE_TLS_REJECT_UNAUTHORIZED: z.string().optional(),
   RATE_LIMIT_WINDOW_MS: digits(86_400_000).pipe(z.number().min(1_000, 'must be at least 1000 (milliseconds)')).default(DEFAULT_RATE_LIMITS.windowMs),
   RATE_LIMIT_ANONYMOUS: digits(10_000_000).pipe(z.number().min(1, 'must be at least 1')).default(DEFAULT_RATE_LIMITS.anonymous),
@@ -109,6 +113,8 @@ const EnvSchema = z.object({
 export interface LoadConfigOptions {
   /** Supplies the development secret (kept in a git-ignored file) when none is configured. */
   readonly developmentSecret?: () => string;
+  /** Supplies the development cursor secret the same way; without it cursors are signed per process. */
+  readonly developmentCursorSecret?: () => string;
 }
 
 function jwksUrl(value: string, mode: Mode, issues: string[]): URL | undefined {
@@ -151,17 +157,20 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
     }
     if (e.AUTH_ISSUER === undefined) issues.push('AUTH_ISSUER: required in production');
     if (e.AUTH_AUDIENCE === undefined) issues.push('AUTH_AUDIENCE: required in production');
+    // Instances behind one load balancer must accept each other's cursors: no per-process fallback.
+    if (e.CURSOR_SECRET === undefined) issues.push('CURSOR_SECRET: required in production');
   }
   const issuer = e.AUTH_ISSUER ?? DEV_ISSUER;
   const audience = e.AUTH_AUDIENCE ?? DEV_AUDIENCE;
+  const common = { issuer, audience, ...(e.AUTH_MAX_TOKEN_AGE_SECONDS === undefined ? {} : { maxTokenAgeSeconds: e.AUTH_MAX_TOKEN_AGE_SECONDS }) };
   let auth: AuthOptions | undefined;
   if (e.AUTH_JWKS_URL !== undefined) {
     const url = jwksUrl(e.AUTH_JWKS_URL, mode, issues);
-    if (url !== undefined) auth = { issuer, audience, jwksUrl: url };
+    if (url !== undefined) auth = { ...common, jwksUrl: url };
   } else if (e.AUTH_JWT_SECRET !== undefined) {
-    auth = { issuer, audience, secret: e.AUTH_JWT_SECRET };
+    auth = { ...common, secret: e.AUTH_JWT_SECRET };
   } else if (!production && options.developmentSecret !== undefined) {
-    auth = { issuer, audience, secret: options.developmentSecret() };
+    auth = { ...common, secret: options.developmentSecret() };
   } else if (!production) {
     issues.push('AUTH_JWT_SECRET or AUTH_JWKS_URL: required (no development secret available)');
   }
@@ -178,5 +187,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadConfigOptions = 
     dataDir: e.DATA_DIR,
     rateLimits: Object.freeze({ windowMs: e.RATE_LIMIT_WINDOW_MS, anonymous: e.RATE_LIMIT_ANONYMOUS, authenticated: e.RATE_LIMIT_AUTHENTICATED }),
     serverTimeouts: Object.freeze({ headersMs: e.HEADERS_TIMEOUT_MS, requestMs: e.REQUEST_TIMEOUT_MS, keepAliveMs: e.KEEP_ALIVE_TIMEOUT_MS }),
+    cursorSecret: e.CURSOR_SECRET ?? (production ? undefined : options.developmentCursorSecret?.()),
   });
 }

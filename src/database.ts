@@ -11,7 +11,7 @@ export const MIGRATIONS_DIR = join(PROJECT_ROOT, 'src', 'migrations');
  * otherwise the embedded engine in `DATA_DIR` (or in memory, for tests).
  */
 export function openServiceDatabase(
-  config: Pick<AppConfig, 'databaseUrl' | 'dataDir' | 'mode'>,
+  config: Pick<AppConfig, 'databaseUrl' | 'dataDir' | 'mode'> & Partial<Pick<AppConfig, 'cursorSecret'>>,
   logger: Logger,
 ): Promise<Database> {
   return openDatabase({
@@ -20,5 +20,6 @@ export function openServiceDatabase(
     logger,
     migrationsDir: MIGRATIONS_DIR,
     production: config.mode === 'production',
+    cursorSecret: config.cursorSecret,
   });
 }

@@ -12,6 +12,8 @@ function projectRoot(): string {
 
 export const PROJECT_ROOT = projectRoot();
 export const DEV_SECRET_PATH = join(PROJECT_ROOT, '.golden-path', 'dev-secret');
+/** Signs pagination cursors in development; apart from the token secret so neither can stand in for the other. */
+export const DEV_CURSOR_SECRET_PATH = join(PROJECT_ROOT, '.golden-path', 'cursor-secret');
 
 /**
  * The development signing secret: random per checkout, kept in a git-ignored file so that

@@ -7,7 +7,7 @@ import { postgresRateLimitStores } from '../blessed/ratelimit/index.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type AppConfig, type ServerTimeouts } from './config.js';
 import { openServiceDatabase } from './database.js';
-import { developmentSecret } from './dev-secret.js';
+import { DEV_CURSOR_SECRET_PATH, developmentSecret } from './dev-secret.js';
 
 /**
  * How long in-flight requests get to finish after SIGTERM before connections are cut. 8 s leaves
@@ -93,7 +93,10 @@ export async function startServer(config: AppConfig, deps: { logger: Logger }): 
 async function main(): Promise<void> {
   let config: AppConfig;
   try {
-    config = loadConfig(process.env, { developmentSecret: () => developmentSecret() });
+    config = loadConfig(process.env, {
+      developmentSecret: () => developmentSecret(),
+      developmentCursorSecret: () => developmentSecret(DEV_CURSOR_SECRET_PATH),
+    });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`error: ${err.message}\n`);

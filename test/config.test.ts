@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEV_AUDIENCE, DEV_ISSUER, loadConfig } from '../src/config.js';
+import { ConfigError, DEV_AUDIENCE, DEV_ISSUER, loadConfig, type LoadConfigOptions } from '../src/config.js';
 
 const SECRET = 'x'.repeat(40);
 const devSecret = { developmentSecret: () => 'd'.repeat(43) };
 
-function issues(env: NodeJS.ProcessEnv, options = devSecret): readonly string[] {
+function issues(env: NodeJS.ProcessEnv, options: LoadConfigOptions = devSecret): readonly string[] {
   try {
     loadConfig(env, options);
   } catch (err) {
@@ -34,8 +34,29 @@ describe('loadConfig', () => {
   });
 
   it('starts in production with complete auth settings', () => {
-    const config = loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: SECRET, AUTH_ISSUER: 'https://id.example', AUTH_AUDIENCE: 'orders-api' });
+    const config = loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: SECRET, AUTH_ISSUER: 'https://id.example', AUTH_AUDIENCE: 'orders-api', CURSOR_SECRET: 'c'.repeat(32) });
     expect(config.auth).toEqual({ secret: SECRET, issuer: 'https://id.example', audience: 'orders-api' });
+    expect(config.cursorSecret).toBe('c'.repeat(32));
+  });
+
+  it('requires a cursor secret of at least 32 characters in production, never the development one', () => {
+    const complete = { NODE_ENV: 'production', AUTH_JWT_SECRET: SECRET, AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' };
+    const developmentCursorSecret = () => 'd'.repeat(43);
+    expect(issues(complete, { developmentCursorSecret })).toEqual(['CURSOR_SECRET: required in production']);
+    expect(issues({ ...complete, CURSOR_SECRET: 'short' }).join()).toMatch(/CURSOR_SECRET: must be at least 32 characters/);
+  });
+
+  it('signs cursors with the stored development secret, or per process without one', () => {
+    expect(loadConfig({}, { ...devSecret, developmentCursorSecret: () => 'k'.repeat(43) }).cursorSecret).toBe('k'.repeat(43));
+    expect(loadConfig({}, devSecret).cursorSecret).toBeUndefined();
+    expect(loadConfig({ CURSOR_SECRET: 'e'.repeat(40) }, devSecret).cursorSecret).toBe('e'.repeat(40));
+  });
+
+  it('passes a maximum token age to authentication', () => {
+    expect(loadConfig({ AUTH_MAX_TOKEN_AGE_SECONDS: '3600' }, devSecret).auth).toMatchObject({ maxTokenAgeSeconds: 3600 });
+    expect(loadConfig({}, devSecret).auth).not.toHaveProperty('maxTokenAgeSeconds');
+    expect(issues({ AUTH_MAX_TOKEN_AGE_SECONDS: '24h' }, devSecret).join()).toMatch(/AUTH_MAX_TOKEN_AGE_SECONDS: must be a whole number/);
+    expect(issues({ AUTH_MAX_TOKEN_AGE_SECONDS: '9999999' }, devSecret).join()).toMatch(/AUTH_MAX_TOKEN_AGE_SECONDS/);
   });
 
   it('refuses NODE_TLS_REJECT_UNAUTHORIZED=0 in every mode', () => {

@@ -9,6 +9,15 @@ const SCHEME_SEPARATOR = /[ \t]+/;
 // Header parameters that carry or point at key material. jose never uses them when it is given
 // a key, but a token that ships its own key is an attack or a misconfigured issuer: refuse it.
 const KEY_BEARING_HEADERS = ['jwk', 'jku', 'x5u', 'x5c'] as const;
+// Access tokens only: a security event, logout or ID token signed by the same issuer must not
+// pass as one (RFC 8725 3.11). Media types compare case-insensitively, `application/` optional.
+const ACCEPTED_TYPES: ReadonlySet<string> = new Set(['application/jwt', 'application/at+jwt']);
+
+function isAcceptedType(typ: unknown): boolean {
+  if (typeof typ !== 'string') return false;
+  const lower = typ.toLowerCase();
+  return ACCEPTED_TYPES.has(lower.includes('/') ? lower : `application/${lower}`);
+}
 
 /**
  * Extracts the compact JWT from `Authorization: Bearer <token>`. The length is checked before
@@ -48,7 +57,10 @@ export function extractBearerToken(header: string | string[] | undefined, maxTok
   return token;
 }
 
-/** Refuses tokens whose protected header names key material, before any key is looked up. */
+/**
+ * Refuses tokens whose protected header names key material or a type other than an access
+ * token (jose's `typ` option checks exactly one value), before any key is looked up.
+ */
 export function checkProtectedHeader(token: string): void {
   let header: Record<string, unknown>;
   try {
@@ -62,5 +74,8 @@ export function checkProtectedHeader(token: string): void {
     throw new AuthenticationError('ERR_AUTH_TOKEN_INVALID', {
       reason: `token header carries key material (${named.join(', ')}); keys come only from configuration`,
     });
+  }
+  if (Object.hasOwn(header, 'typ') && !isAcceptedType(header['typ'])) {
+    throw new AuthenticationError('ERR_AUTH_TOKEN_INVALID', { reason: '"typ" header is not JWT or at+jwt' });
   }
 }

@@ -1,5 +1,6 @@
 import type { JWTPayload } from 'jose';
 import { AuthenticationError } from '../errors/index.js';
+import { TENANT_ID_RULE, tenantIdSchema } from '../validation/_tenant-id.js';
 
 /** Who is calling, for which tenant, with which permissions: read only from a verified token. */
 export interface AuthContext {
@@ -17,6 +18,13 @@ function requireNonEmptyString(payload: JWTPayload, claim: string): string {
   const value = payload[claim];
   if (value === undefined) throw claimsInvalid(`missing "${claim}" claim`);
   if (typeof value !== 'string' || value.length === 0) throw claimsInvalid(`"${claim}" claim must be a non-empty string`);
+  return value;
+}
+
+/** The data layer refuses a handle for a tenant id outside this rule; the token is refused first. */
+function requireTenantId(payload: JWTPayload): string {
+  const value = requireNonEmptyString(payload, 'tenant_id');
+  if (!tenantIdSchema.safeParse(value).success) throw claimsInvalid(`"tenant_id" claim must be ${TENANT_ID_RULE}`);
   return value;
 }
 
@@ -44,7 +52,7 @@ function readPermissions(payload: JWTPayload): string[] {
 export function toAuthContext(payload: JWTPayload): AuthContext {
   return Object.freeze({
     subject: requireNonEmptyString(payload, 'sub'),
-    tenantId: requireNonEmptyString(payload, 'tenant_id'),
+    tenantId: requireTenantId(payload),
     permissions: Object.freeze(readPermissions(payload)),
   });
 }

@@ -17,6 +17,9 @@ export type AsymmetricAlgorithm = (typeof ASYMMETRIC_ALGORITHMS)[number];
 export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 5;
 export const DEFAULT_MAX_TOKEN_BYTES = 8192;
 export const DEFAULT_JWKS_TIMEOUT_MS = 2000;
+/** A stolen token with a long `exp` stays useful only this long after it was issued. */
+export const DEFAULT_MAX_TOKEN_AGE_SECONDS = 24 * 60 * 60;
+const MAX_TOKEN_AGE_LIMIT_SECONDS = 30 * 24 * 60 * 60;
 export const DEFAULT_ALGORITHMS: readonly AsymmetricAlgorithm[] = Object.freeze(['RS256', 'ES256', 'EdDSA']);
 export const MIN_SECRET_BYTES = 32;
 
@@ -36,6 +39,7 @@ export interface ParsedAuthOptions {
   readonly audience: string;
   readonly clockToleranceSeconds: number;
   readonly maxTokenBytes: number;
+  readonly maxTokenAgeSeconds: number;
   readonly keys: VerificationKeySource;
 }
 
@@ -63,6 +67,12 @@ const commonShape = {
     .min(256, { error: '"maxTokenBytes" must be an integer from 256 to 65536' })
     .max(65536, { error: '"maxTokenBytes" must be an integer from 256 to 65536' })
     .default(DEFAULT_MAX_TOKEN_BYTES),
+  maxTokenAgeSeconds: z
+    .number({ error: `"maxTokenAgeSeconds" must be an integer from 1 to ${MAX_TOKEN_AGE_LIMIT_SECONDS}` })
+    .int({ error: `"maxTokenAgeSeconds" must be an integer from 1 to ${MAX_TOKEN_AGE_LIMIT_SECONDS}` })
+    .min(1, { error: `"maxTokenAgeSeconds" must be an integer from 1 to ${MAX_TOKEN_AGE_LIMIT_SECONDS}` })
+    .max(MAX_TOKEN_AGE_LIMIT_SECONDS, { error: `"maxTokenAgeSeconds" must be an integer from 1 to ${MAX_TOKEN_AGE_LIMIT_SECONDS}` })
+    .default(DEFAULT_MAX_TOKEN_AGE_SECONDS),
 };
 
 const secretOptionsSchema = z.strictObject({ ...commonShape, secret: secretSchema }, { error: unknownOption });
@@ -146,6 +156,7 @@ export function parseAuthOptions(input: unknown): ParsedAuthOptions {
       audience: parsed.audience,
       clockToleranceSeconds: parsed.clockToleranceSeconds,
       maxTokenBytes: parsed.maxTokenBytes,
+      maxTokenAgeSeconds: parsed.maxTokenAgeSeconds,
       keys: Object.freeze({ kind: 'secret', secret: parsed.secret }),
     });
   }
@@ -155,6 +166,7 @@ export function parseAuthOptions(input: unknown): ParsedAuthOptions {
     audience: parsed.audience,
     clockToleranceSeconds: parsed.clockToleranceSeconds,
     maxTokenBytes: parsed.maxTokenBytes,
+    maxTokenAgeSeconds: parsed.maxTokenAgeSeconds,
     keys: Object.freeze({
       kind: 'jwks',
       url: parsed.jwksUrl,

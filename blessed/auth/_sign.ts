@@ -1,5 +1,6 @@
 import { SignJWT } from 'jose';
 import { z } from 'zod';
+import { TENANT_ID_RULE, tenantIdSchema } from '../validation/_tenant-id.js';
 import { nonEmpty, parseWith, secretSchema } from './_options.js';
 
 export interface SignTokenOptions {
@@ -29,12 +30,16 @@ function spanToSeconds(span: string): number | undefined {
 
 const TTL_MESSAGE = `"ttl" must be a time span such as "15m" or a whole number of seconds, from 1 second to ${MAX_TTL_SECONDS / 3600} hours`;
 
+const TENANT_MESSAGE = `"tenantId" must be ${TENANT_ID_RULE}`;
 const signSchema = z.strictObject({
   secret: secretSchema,
   issuer: nonEmpty('issuer'),
   audience: nonEmpty('audience'),
   subject: nonEmpty('subject'),
-  tenantId: nonEmpty('tenantId'),
+  // A token authenticate() would refuse is no use to anyone: the same tenant rule applies.
+  tenantId: z
+    .string({ error: TENANT_MESSAGE })
+    .refine((value) => tenantIdSchema.safeParse(value).success, { error: TENANT_MESSAGE }),
   permissions: z.array(z.string().min(1), { error: '"permissions" must be an array of non-empty strings' }),
   ttl: z
     .union([z.string(), z.number()], { error: TTL_MESSAGE })

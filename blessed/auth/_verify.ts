@@ -100,6 +100,8 @@ export function createVerifier(options: ParsedAuthOptions): TokenVerifier {
     audience: options.audience,
     requiredClaims: REQUIRED_CLAIMS,
     clockTolerance: options.clockToleranceSeconds,
+    // Makes `iat` required, refuses one older than this and one in the future beyond the tolerance.
+    maxTokenAge: options.maxTokenAgeSeconds,
     algorithms: keys.kind === 'secret' ? ['HS256'] : [...keys.algorithms],
   };
   if (keys.kind === 'secret') {

@@ -140,9 +140,33 @@ describe('authenticate (HS256): every hostile request is the same 401', () => {
     ['permissions with a number', validClaims({ permissions: ['orders:write', 1] }), 'ERR_AUTH_CLAIMS_INVALID', '"permissions" claim'],
     ['scope as an array', validClaims({ scope: ['orders:write'] }), 'ERR_AUTH_CLAIMS_INVALID', '"scope" claim'],
     ['exp as a string', validClaims({ exp: String(now() + 600) }), 'ERR_AUTH_CLAIMS_INVALID', '"exp" invalid'],
+    ['missing iat', without('iat'), 'ERR_AUTH_CLAIMS_INVALID', '"iat" missing'],
+    ['iat more than 24 h ago', validClaims({ iat: now() - 86_400 - 30 }), 'ERR_AUTH_TOKEN_EXPIRED', '"iat" check_failed'],
+    ['iat in the future', validClaims({ iat: now() + 60 }), 'ERR_AUTH_CLAIMS_INVALID', '"iat" check_failed'],
+    ['a blank tenant_id', validClaims({ tenant_id: '  ' }), 'ERR_AUTH_CLAIMS_INVALID', '"tenant_id" claim must be 1 to 200'],
+    ['a tenant_id of 201 characters', validClaims({ tenant_id: 't'.repeat(201) }), 'ERR_AUTH_CLAIMS_INVALID', '"tenant_id" claim must be 1 to 200'],
+    ['a tenant_id with a control character', validClaims({ tenant_id: 'a\u001fb' }), 'ERR_AUTH_CLAIMS_INVALID', '"tenant_id" claim must be 1 to 200'],
   ])('refuses %s', async (_name, claims, code, reason) => {
     const token = await craft(claims);
     await expectRejected(`Bearer ${token}`, code, reason, token);
+  });
+
+  it.each(['secevent+jwt', 'logout+jwt', 'application/secevent+jwt', 'id_token+jwt', 'at+jwt+x', 'JWS', ''])('refuses typ %j', async (typ) => {
+    const token = await craft(validClaims(), SECRET, { typ });
+    await expectRejected(`Bearer ${token}`, 'ERR_AUTH_TOKEN_INVALID', '"typ" header is not JWT or at+jwt', token);
+  });
+
+  it.each(['JWT', 'at+jwt', 'AT+JWT', 'Application/At+Jwt', 'application/jwt'])('accepts typ %j, and no typ at all', async (typ) => {
+    const { app } = buildApp();
+    await request(app).get('/whoami').set('Authorization', `Bearer ${await craft(validClaims(), SECRET, { typ })}`).expect(200);
+    const untyped = await new CompactSign(new TextEncoder().encode(JSON.stringify(validClaims()))).setProtectedHeader({ alg: 'HS256' }).sign(SECRET);
+    await request(app).get('/whoami').set('Authorization', `Bearer ${untyped}`).expect(200);
+  });
+
+  it('takes the maximum token age from its option', async () => {
+    const { app } = buildApp({ ...OPTIONS, maxTokenAgeSeconds: 60 });
+    await request(app).get('/whoami').set('Authorization', `Bearer ${await craft(validClaims({ iat: now() - 50 }))}`).expect(200);
+    await request(app).get('/whoami').set('Authorization', `Bearer ${await craft(validClaims({ iat: now() - 120 }))}`).expect(401);
   });
   it('refuses an oversized token before verifying it, even when its signature is valid', async () => {
     const token = await craft(validClaims({ permissions: ['orders:write'], padding: 'x'.repeat(9000) }));
@@ -273,7 +297,8 @@ describe('signToken', () => {
     await expect(signToken({ ...base, secret: 'short' })).rejects.toThrow('"secret" must be at least 32 bytes');
     await expect(signToken({ ...base, ttl: 'forever' })).rejects.toThrow(TypeError);
     await expect(signToken({ ...base, ttl: -5 })).rejects.toThrow('"ttl" must be');
-    await expect(signToken({ ...base, tenantId: '' })).rejects.toThrow('"tenantId" must be a non-empty string');
+    await expect(signToken({ ...base, tenantId: '' })).rejects.toThrow('"tenantId" must be 1 to 200 printable characters, not blank');
+    await expect(signToken({ ...base, tenantId: 'a\u0000' })).rejects.toThrow('"tenantId" must be 1 to 200 printable characters');
     const fifteenMinutes = await signToken(base);
     const claims = JSON.parse(new TextDecoder().decode(base64url.decode(fifteenMinutes.split('.')[1] ?? ''))) as Claims;
     expect((claims['exp'] as number) - (claims['iat'] as number)).toBe(900);

@@ -18,6 +18,8 @@ export type AuthOptions = {
   clockToleranceSeconds?: number;
   /** Longer tokens are refused before any crypto; default 8192. */
   maxTokenBytes?: number;
+  /** Tokens issued (`iat`, then required) longer ago than this are refused, whatever `exp` says; default 86400 (24 h). */
+  maxTokenAgeSeconds?: number;
 } & (
   | {
       /** HS256 only; at least 32 bytes. */

@@ -81,6 +81,7 @@ async function sign(alg: Alg, header: Record<string, unknown> = {}) {
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
     .setSubject('user-1')
+    .setIssuedAt()
     .setExpirationTime('5m')
     .sign(entry.privateKey);
 }
@@ -123,7 +124,8 @@ describe('authenticate with a JWKS URL', () => {
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
       .setSubject('user-1')
-      .setExpirationTime('5m')
+      .setIssuedAt()
+    .setExpirationTime('5m')
       .sign(publicPem);
     await expect401('/jwks', token, 'ERR_AUTH_TOKEN_INVALID', 'ERR_JOSE_ALG_NOT_ALLOWED', { algorithms: ['RS256', 'ES256', 'EdDSA'] });
   });
@@ -134,7 +136,8 @@ describe('authenticate with a JWKS URL', () => {
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
       .setSubject('user-1')
-      .setExpirationTime('5m')
+      .setIssuedAt()
+    .setExpirationTime('5m')
       .sign(attacker.privateKey);
     await expect401('/jwks', token, 'ERR_AUTH_TOKEN_INVALID', 'key material (jwk)');
   });

@@ -24,6 +24,9 @@ describe('authenticate options are checked when the factory runs', () => {
     ['a negative tolerance', { ...BASE, clockToleranceSeconds: -1 }, '"clockToleranceSeconds" must be an integer from 0 to 60'],
     ['a fractional tolerance', { ...BASE, clockToleranceSeconds: 1.5 }, '"clockToleranceSeconds" must be an integer from 0 to 60'],
     ['a zero token limit', { ...BASE, maxTokenBytes: 0 }, '"maxTokenBytes" must be an integer'],
+    ['a zero token age', { ...BASE, maxTokenAgeSeconds: 0 }, '"maxTokenAgeSeconds" must be an integer from 1 to 2592000'],
+    ['a token age over 30 days', { ...BASE, maxTokenAgeSeconds: 2_592_001 }, '"maxTokenAgeSeconds" must be an integer from 1 to 2592000'],
+    ['a token age as text', { ...BASE, maxTokenAgeSeconds: '24h' }, '"maxTokenAgeSeconds" must be an integer'],
     ['an unknown option', { ...BASE, audiance: 'typo' }, 'unknown option "audiance"'],
     ['algorithms with a secret', { ...BASE, algorithms: ['RS256'] }, 'unknown option "algorithms"'],
     ['a relative JWKS URL', { ...BASE, secret: undefined, jwksUrl: '/jwks' }, '"jwksUrl" must be an absolute URL'],
@@ -40,7 +43,7 @@ describe('authenticate options are checked when the factory runs', () => {
   it('applies the documented defaults and leaves the options untouched', () => {
     const options = Object.freeze({ ...BASE, secret: 'a'.repeat(32) });
     const parsed = parseAuthOptions(options);
-    expect(parsed).toMatchObject({ clockToleranceSeconds: 5, maxTokenBytes: 8192, keys: { kind: 'secret' } });
+    expect(parsed).toMatchObject({ clockToleranceSeconds: 5, maxTokenBytes: 8192, maxTokenAgeSeconds: 86_400, keys: { kind: 'secret' } });
     expect(options).toEqual({ ...BASE, secret: 'a'.repeat(32) });
     const remote = parseAuthOptions({ ...BASE, secret: undefined, jwksUrl: 'http://127.0.0.1:1/jwks' });
     expect(remote.keys).toMatchObject({ kind: 'jwks', algorithms: ['RS256', 'ES256', 'EdDSA'], timeoutMs: 2000 });
@@ -89,7 +92,7 @@ describe('properties', () => {
   it('a token with any character of its header or payload changed is refused', async () => {
     const verify = createVerifier(parseAuthOptions(BASE));
     const now = Math.floor(Date.now() / 1000);
-    const payload = { iss: BASE.issuer, aud: BASE.audience, sub: 'u', tenant_id: 't', exp: now + 600 };
+    const payload = { iss: BASE.issuer, aud: BASE.audience, sub: 'u', tenant_id: 't', iat: now, exp: now + 600 };
     const token = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
       .setProtectedHeader({ alg: 'HS256' })
       .sign(SECRET);

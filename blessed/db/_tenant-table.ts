@@ -1,5 +1,6 @@
 import { sql, type Compilable } from 'kysely';
-import { NotFoundError, ValidationError } from '../errors/index.js';
+import { NotFoundError } from '../errors/index.js';
+import type { CursorCodec, CursorScope } from './_cursor.js';
 import type { Executor } from './_tenant.js';
 import { toDbError } from './_errors.js';
 import { TENANT_COLUMN, type Columns, type Insertable, type Row, type TableDefinition, type Updatable } from './_table.js';
@@ -48,9 +49,11 @@ export class TenantTable<C extends Columns, P extends keyof C & string> {
   readonly #selection: string[];
   readonly #tenantId: string;
   readonly #pk: string;
+  readonly #cursors: CursorCodec;
 
-  constructor(definition: TableDefinition<C, P>, tenantId: string, run: Run) {
+  constructor(definition: TableDefinition<C, P>, tenantId: string, run: Run, cursors: CursorCodec) {
     this.#def = definition;
+    this.#cursors = cursors;
     this.#tenantId = tenantId;
     this.#pk = definition.primaryKey;
     this.#run = run;
@@ -155,7 +158,15 @@ export class TenantTable<C extends Columns, P extends keyof C & string> {
     }
     const filters = Object.entries(options.where ?? {}).filter(([, value]) => value !== undefined);
     for (const [column] of filters) if (!def.filterable.includes(column)) this.#unknownColumn(column, 'a filterable');
-    const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor, orderBy, direction);
+    const cursorScope: CursorScope = {
+      table: def.name,
+      tenantId: this.#tenantId,
+      orderBy,
+      direction,
+      orderType: def.columns[orderBy]?.type ?? 'text',
+      keyType: def.columns[def.primaryKey]?.type ?? 'text',
+    };
+    const after = options.cursor === undefined ? undefined : this.#cursors.decode(cursorScope, options.cursor);
 
     const rows = await this.#run((db) => {
       let query = db.selectFrom(def.name)
@@ -175,7 +186,7 @@ export class TenantTable<C extends Columns, P extends keyof C & string> {
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     const nextCursor = rows.length > limit && last !== undefined
-      ? encodeCursor(orderBy, direction, last[CURSOR_FIELD], last[def.primaryKey])
+      ? this.#cursors.encode(cursorScope, { value: String(last[CURSOR_FIELD]), key: last[def.primaryKey] as string | number })
       : null;
     const items = page.map(function withoutCursor(row) {
       const { [CURSOR_FIELD]: _cursor, ...rest } = row;
@@ -183,24 +194,4 @@ export class TenantTable<C extends Columns, P extends keyof C & string> {
     });
     return { items, nextCursor };
   }
-}
-
-function encodeCursor(orderBy: string, direction: string, value: unknown, key: unknown): string {
-  return Buffer.from(JSON.stringify([orderBy, direction, value, key])).toString('base64url');
-}
-
-/** The cursor comes back from a client: anything but one of ours for this ordering is a 400. */
-function decodeCursor(cursor: string, orderBy: string, direction: string): { value: string; key: string | number } {
-  const invalid = new ValidationError([{ path: 'cursor', message: 'is not a valid cursor for this listing' }]);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalid;
-  }
-  if (!Array.isArray(parsed) || parsed.length !== 4) throw invalid;
-  const [column, dir, value, key] = parsed as unknown[];
-  if (column !== orderBy || dir !== direction || typeof value !== 'string') throw invalid;
-  if (typeof key !== 'string' && typeof key !== 'number') throw invalid;
-  return { value, key };
 }

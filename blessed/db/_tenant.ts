@@ -1,8 +1,10 @@
 import { Mutex } from 'async-mutex';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { AppError } from '../errors/index.js';
+import { TENANT_ID_RULE, tenantIdSchema } from '../validation/_tenant-id.js';
 import { tenantContextError, toDbError } from './_errors.js';
 import type { Engine, LooseDb } from './_engine.js';
+import type { CursorCodec } from './_cursor.js';
 import { toRawQuery } from './_sql.js';
 import { TenantTable } from './_tenant-table.js';
 import type { Columns, TableDefinition } from './_table.js';
@@ -47,11 +49,10 @@ export interface TenantDb {
   withTransaction<T>(fn: (tx: TenantDb) => Promise<T>): Promise<T>;
 }
 
-const TENANT_ID_MAX = 200;
-
+/** The rule authentication already enforced on the token's `tenant_id`; here a breach is a bug. */
 export function checkTenantId(tenantId: unknown): string {
-  if (typeof tenantId !== 'string' || tenantId.trim() === '' || tenantId.length > TENANT_ID_MAX || /\p{Cc}/u.test(tenantId)) {
-    throw new TypeError('"tenantId" must be a non-empty string of printable characters (the verified tenant)');
+  if (typeof tenantId !== 'string' || !tenantIdSchema.safeParse(tenantId).success) {
+    throw new TypeError(`"tenantId" must be ${TENANT_ID_RULE} (the verified tenant)`);
   }
   return tenantId;
 }
@@ -154,12 +155,12 @@ export async function transactionScope<T>(engine: Engine, fn: (scope: Scope) => 
   }
 }
 
-export function createTenantDb(scope: Scope, tenantIdInput: unknown): TenantDb {
+export function createTenantDb(scope: Scope, tenantIdInput: unknown, cursors: CursorCodec): TenantDb {
   const tenantId = checkTenantId(tenantIdInput);
   return Object.freeze({
     tenantId,
     table<C extends Columns, P extends keyof C & string>(definition: TableDefinition<C, P>): TenantTable<C, P> {
-      return new TenantTable(definition, tenantId, (op) => inTenantContext(scope, tenantId, op));
+      return new TenantTable(definition, tenantId, (op) => inTenantContext(scope, tenantId, op), cursors);
     },
     async sql<R>(strings: TemplateStringsArray, ...values: unknown[]): Promise<R[]> {
       const query = toRawQuery<R>(strings, values);
@@ -173,8 +174,8 @@ export function createTenantDb(scope: Scope, tenantIdInput: unknown): TenantDb {
       }, { verify: true, sqlText });
     },
     withTransaction<T>(fn: (tx: TenantDb) => Promise<T>): Promise<T> {
-      if (scope.trx !== undefined) return fn(createTenantDb(scope, tenantId));
-      return transactionScope(scope.engine, (inner) => fn(createTenantDb(inner, tenantId)));
+      if (scope.trx !== undefined) return fn(createTenantDb(scope, tenantId, cursors));
+      return transactionScope(scope.engine, (inner) => fn(createTenantDb(inner, tenantId, cursors)));
     },
   });
 }

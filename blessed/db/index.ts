@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Logger } from '../logger/_types.js';
+import { createCursorCodec, MIN_CURSOR_SECRET_BYTES } from './_cursor.js';
 import { openEngine, type Engine } from './_engine.js';
 import { applyMigrations } from './_migrations.js';
 import { createTenantDb, rootScope, transactionScope, type TenantDb } from './_tenant.js';
@@ -23,6 +24,12 @@ export interface DatabaseOptions {
   readonly production?: boolean | undefined;
   /** Postgres schema for every table (created if missing). Default: the server's search path. */
   readonly schema?: string | undefined;
+  /**
+   * Key that signs pagination cursors (`CURSOR_SECRET`), at least 32 bytes; every instance
+   * serving the same clients needs the same one. Default: random per open, so cursors do not
+   * survive a restart.
+   */
+  readonly cursorSecret?: string | Uint8Array | undefined;
 }
 
 /** What a transaction hands its callback: tenant handles whose work commits or rolls back together. */
@@ -53,6 +60,9 @@ const optionsSchema = z.object({
   migrationsDir: z.string().min(1, '"migrationsDir" must be a non-empty path').optional(),
   production: z.boolean('"production" must be a boolean').optional(),
   schema: z.string().regex(IDENTIFIER, '"schema" must be a lower-case identifier').optional(),
+  cursorSecret: z
+    .union([z.string(), z.instanceof(Uint8Array)], { error: `"cursorSecret" must be a string or a Uint8Array of at least ${MIN_CURSOR_SECRET_BYTES} bytes` })
+    .optional(),
 });
 
 function parseOptions(options: DatabaseOptions): z.infer<typeof optionsSchema> {
@@ -81,6 +91,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 
 async function open(options: DatabaseOptions): Promise<{ database: Database; engine: Engine; logger: Logger }> {
   const config = parseOptions(options);
+  // Before the engine opens: a bad secret must not leave a database open behind a throw.
+  const cursors = createCursorCodec(config.cursorSecret);
   const logger = config.logger.child({ component: 'db' });
   const engine: Engine = await openEngine({
     url: config.url,
@@ -113,9 +125,9 @@ async function open(options: DatabaseOptions): Promise<{ database: Database; eng
 
   const database: Database = Object.freeze({
     engine: engine.kind,
-    forTenant: (tenantId: string) => createTenantDb(root, tenantId),
+    forTenant: (tenantId: string) => createTenantDb(root, tenantId, cursors),
     withTransaction<T>(fn: (tx: DatabaseTransaction) => Promise<T>): Promise<T> {
-      return transactionScope(engine, (scope) => fn(Object.freeze({ forTenant: (tenantId: string) => createTenantDb(scope, tenantId) })));
+      return transactionScope(engine, (scope) => fn(Object.freeze({ forTenant: (tenantId: string) => createTenantDb(scope, tenantId, cursors) })));
     },
     migrate,
     async close(): Promise<void> {

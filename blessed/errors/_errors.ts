@@ -54,6 +54,24 @@ export class MalformedBodyError extends AppError {
   }
 }
 
+/** A path whose percent-escapes do not decode (`/notes/%ZZ`): the router refuses it before any route runs. */
+export class MalformedPathError extends AppError {
+  constructor(options: AppErrorOptions = {}) {
+    super(400, 'ERR_MALFORMED_PATH', 'Bad Request', { detail: 'The request path is not validly percent-encoded.', ...options });
+  }
+}
+
+/**
+ * A library refused the request with a 4xx of its own (a status we have no class for). The
+ * client gets the status and a generic title; the library's message, which may quote the
+ * input, is never sent.
+ */
+export class RequestRejectedError extends AppError {
+  constructor(status: number, title: string, options: AppErrorOptions = {}) {
+    super(status, 'ERR_REQUEST_REJECTED', title, { detail: 'The request could not be processed.', ...options });
+  }
+}
+
 export type AuthFailureCode =
   | 'ERR_AUTH_TOKEN_MISSING'
   | 'ERR_AUTH_TOKEN_MALFORMED'

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { getRequestContext } from '../logger/_context.js';
 import type { Logger } from '../logger/_types.js';
@@ -7,9 +8,11 @@ import {
   AuthenticationError,
   InternalError,
   MalformedBodyError,
+  MalformedPathError,
   MethodNotAllowedError,
   NotFoundError,
   PayloadTooLargeError,
+  RequestRejectedError,
   UnsupportedMediaTypeError,
   ValidationError,
 } from './_errors.js';
@@ -37,12 +40,25 @@ function isBodyParserError(err: unknown): err is BodyParserError {
   return typeof err === 'object' && err !== null && typeof (err as { type?: unknown }).type === 'string';
 }
 
+/** The 4xx an error from Express, its router or body-parser carries (`status` or `statusCode`). */
+function clientStatusOf(err: unknown): number | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const { status, statusCode } = err as { status?: unknown; statusCode?: unknown };
+  const value = typeof status === 'number' ? status : statusCode;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 400 && value <= 499 ? value : undefined;
+}
+
 /**
- * Maps anything thrown to an AppError. Only errors the project created carry their status;
- * everything else is a 500 whatever status or message it claims, so no library text leaks.
+ * Maps anything thrown to an AppError. Errors the project created carry their status; a library
+ * error keeps only a 4xx status it claims (the router's URIError for `/notes/%ZZ`, body-parser's
+ * refusals), never its message; everything else is a 500, so no library text leaks.
  */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  const clientStatus = clientStatusOf(err);
+  if (err instanceof URIError && clientStatus === 400) {
+    return new MalformedPathError({ reason: 'router: a path parameter has a malformed percent-escape' });
+  }
   if (isBodyParserError(err)) {
     switch (err.type) {
       case 'entity.parse.failed':
@@ -59,6 +75,12 @@ export function toAppError(err: unknown): AppError {
       default:
         break;
     }
+  }
+  if (clientStatus !== undefined) {
+    const name = err instanceof Error ? err.name : typeof err;
+    return new RequestRejectedError(clientStatus, STATUS_CODES[clientStatus] ?? 'Bad Request', {
+      reason: `${name} with status ${clientStatus}${isBodyParserError(err) ? ` (body-parser: ${err.type})` : ''}`,
+    });
   }
   return new InternalError({ cause: err, reason: 'unexpected error' });
 }

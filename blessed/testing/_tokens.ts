@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { SignJWT, base64url } from 'jose';
+import { CompactSign, SignJWT, base64url } from 'jose';
 import { signToken } from '../auth/index.js';
 
 /** Claims a test may set; anything left out gets the kit's defaults. */
@@ -29,6 +29,13 @@ export interface TokenMinter {
   tampered(claims?: TokenClaims): Promise<string>;
   /** Valid claims signed with a key the app does not know. */
   wrongKey(claims?: TokenClaims): Promise<string>;
+  /**
+   * Signed with the app's key, with any claim and header values: the defaults of a valid token
+   * (`iss`, `aud`, `sub`, `tenant_id`, `iat`, `exp`, `typ: JWT`) overridden by `claims` and
+   * `header`; a value of `undefined` removes that claim or header. For odd values a real issuer
+   * could still sign: a blank tenant, a numeric subject, a `typ` of `logout+jwt`.
+   */
+  crafted(claims?: Readonly<Record<string, unknown>>, header?: Readonly<Record<string, unknown>>): Promise<string>;
 }
 
 export interface MinterSettings {
@@ -51,6 +58,10 @@ function nearMisses(permission: string): string[] {
 
 function encodeJson(value: unknown): string {
   return base64url.encode(JSON.stringify(value));
+}
+
+function definedOnly(entries: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined));
 }
 
 export function createTokenMinter(settings: MinterSettings): TokenMinter {
@@ -116,5 +127,15 @@ export function createTokenMinter(settings: MinterSettings): TokenMinter {
       return token;
     },
     wrongKey: (claims) => signed('wrongKey', claims, { secret: new Uint8Array(randomBytes(32)) }),
+    async crafted(claims = {}, header = {}) {
+      const now = Math.floor(Date.now() / 1000);
+      const defaults = { iss: issuer, aud: audience, sub: DEFAULT_SUBJECT, tenant_id: tenants.primary, permissions: [], iat: now, exp: now + 900 };
+      const payload = definedOnly({ ...defaults, ...claims });
+      // `alg` is not overridable: a token the app cannot verify is what `wrongKey` and `algNone` are for.
+      const protectedHeader = { ...definedOnly({ typ: 'JWT', ...header }), alg: 'HS256' };
+      const token = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader(protectedHeader).sign(secret);
+      remember(token, 'crafted');
+      return token;
+    },
   };
 }

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import supertest from 'supertest';
 import { z } from 'zod';
 import { createLogger } from '../logger/index.js';
+import { tenantIdSchema } from '../validation/index.js';
 import type { Logger } from '../logger/_types.js';
 import { createLogCapture, type LogCapture } from './_logs.js';
 import { assertNoLeaks, type LabelledSecret } from './_secrets.js';
@@ -48,7 +49,7 @@ export interface TestKit {
   close(): Promise<void>;
 }
 
-const tenantId = z.string().min(1).max(200);
+const tenantId = tenantIdSchema;
 const optionsSchema = z.strictObject({
   createApp: z.custom<TestKitOptions['createApp']>((value) => typeof value === 'function', {
     error: '"createApp" must be a function',

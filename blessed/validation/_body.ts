@@ -2,8 +2,8 @@ import express, { type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import {
   AppError,
-  InternalError,
   MalformedBodyError,
+  RequestRejectedError,
   UnsupportedMediaTypeError,
   ValidationError,
   toAppError,
@@ -48,13 +48,9 @@ function isJson(header: string | undefined): boolean {
 /** body-parser's errors carry a `type` toAppError knows; a corrupt gzip stream only carries a 4xx status. */
 function toBodyError(err: unknown): AppError {
   const mapped = toAppError(err);
-  if (!(mapped instanceof InternalError) || typeof err !== 'object' || err === null) return mapped;
-  const status = (err as { status?: unknown }).status;
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    const code = (err as { code?: unknown }).code;
-    return new MalformedBodyError({ reason: `unreadable body${typeof code === 'string' ? `: ${code}` : ''}` });
-  }
-  return mapped;
+  if (!(mapped instanceof RequestRejectedError)) return mapped;
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  return new MalformedBodyError({ reason: `unreadable body${typeof code === 'string' ? `: ${code}` : ''}` });
 }
 
 /**

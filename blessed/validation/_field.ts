@@ -5,10 +5,21 @@ const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 // `\d` without the `u` flag is ASCII only; fifteen digits always fit a float exactly.
 const INT_PATTERN = /^-?\d{1,15}$/;
 const DECIMAL_PATTERN = /^-?\d{1,15}(?:\.\d{1,15})?$/;
+// Control characters (C0, DEL, C1) and lone surrogates: PostgreSQL refuses NUL outright, the rest
+// corrupt logs, terminals and CSV exports, and a lone surrogate is silently replaced on the way
+// to the database. Multi-line text keeps tab, line feed and carriage return.
+const SINGLE_LINE = /^[^\p{Cc}\p{Cs}]*$/u;
+const MULTI_LINE = /^(?:[\t\n\r]|[^\p{Cc}\p{Cs}])*$/u;
 
 interface Bounds {
   readonly min?: number;
   readonly max?: number;
+}
+
+interface StringOptions extends Bounds {
+  readonly pattern?: RegExp;
+  /** Allow tab, line feed and carriage return (text areas, descriptions). Default false. */
+  readonly multiline?: boolean;
 }
 
 function checkBounds(name: string, bounds: Bounds, integer: boolean): void {
@@ -51,9 +62,15 @@ function numeric(name: string, pattern: RegExp, maxLength: number, bounds: Bound
  * const query = z.strictObject({ page: field.int({ min: 1 }).optional(), sort: field.enum(['asc', 'desc']).optional() });
  */
 export const field = {
-  /** A string of `min`..`max` characters (default max 256), optionally matching `pattern`. */
-  string(options: { readonly min?: number; readonly max?: number; readonly pattern?: RegExp } = {}): z.ZodType<string> {
+  /**
+   * A string of `min`..`max` characters (default max 256), optionally matching `pattern`. Control
+   * characters are refused; `multiline: true` allows tab, line feed and carriage return.
+   */
+  string(options: StringOptions = {}): z.ZodType<string> {
     checkBounds('string', options, true);
+    if (options.multiline !== undefined && typeof options.multiline !== 'boolean') {
+      throw new TypeError('"multiline" of field.string() must be a boolean');
+    }
     if (options.min !== undefined && options.min < 0) throw new TypeError('"min" of field.string() must not be negative');
     if (options.max !== undefined && options.max < 1) throw new TypeError('"max" of field.string() must be at least 1');
     const { pattern } = options;
@@ -61,7 +78,9 @@ export const field = {
       // A global or sticky regex keeps `lastIndex` between calls and answers differently each time.
       throw new TypeError('"pattern" of field.string() must be a RegExp without the g or y flag');
     }
-    let schema = bounded(options.max ?? DEFAULT_STRING_MAX);
+    let schema = bounded(options.max ?? DEFAULT_STRING_MAX).regex(options.multiline === true ? MULTI_LINE : SINGLE_LINE, {
+      message: options.multiline === true ? 'must not contain control characters other than tab and line breaks' : 'must not contain control characters or line breaks',
+    });
     if (options.min !== undefined) schema = schema.min(options.min);
     if (pattern !== undefined) schema = schema.regex(pattern, { message: 'has an invalid format' });
     return schema;

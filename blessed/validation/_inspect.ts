@@ -7,6 +7,10 @@ export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constr
 /** A response lists this many problems at most; a hostile body could otherwise produce thousands. */
 export const MAX_ISSUES = 20;
 
+/** PostgreSQL stores no NUL in text or jsonb; refusing it here keeps every schema, not only `field`, safe. */
+const NUL = '\u0000';
+const NUL_MESSAGE = 'must not contain NUL characters';
+
 export interface InspectLimits {
   readonly maxDepth: number;
   /** Strings (keys included) longer than this are refused; `Infinity` skips the length check. */
@@ -23,7 +27,8 @@ function isContainer(value: unknown): value is Record<string, unknown> | unknown
 
 /**
  * Walks parsed input without recursion (a deep body must be a 400, never a stack overflow) and
- * reports, by path, nesting beyond `maxDepth`, prototype-polluting keys and over-long strings.
+ * reports, by path, nesting beyond `maxDepth`, prototype-polluting keys, over-long strings and
+ * NUL characters.
  * It runs before any schema, so no regex ever sees an unbounded string.
  */
 export function inspectInput(value: unknown, root: string, limits: InspectLimits, issues: FieldIssue[]): void {
@@ -34,6 +39,7 @@ export function inspectInput(value: unknown, root: string, limits: InspectLimits
     const current = item.value;
     if (typeof current === 'string') {
       if (current.length > limits.maxStringLength) issues.push({ path: item.path, message: tooLong });
+      else if (current.includes(NUL)) issues.push({ path: item.path, message: NUL_MESSAGE });
       continue;
     }
     if (!isContainer(current)) continue;
@@ -55,6 +61,8 @@ export function inspectInput(value: unknown, root: string, limits: InspectLimits
         issues.push({ path: childPath(item.path, key), message: 'is a reserved key and is not allowed' });
       } else if (key.length > limits.maxStringLength) {
         issues.push({ path: item.path, message: `has a key longer than ${limits.maxStringLength} characters` });
+      } else if (key.includes(NUL)) {
+        issues.push({ path: item.path, message: 'has a key containing a NUL character' });
       } else {
         pending.push({ value: current[key], path: childPath(item.path, key), depth });
       }

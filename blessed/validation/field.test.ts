@@ -111,4 +111,40 @@ describe('field.string()', () => {
     expect(() => field.string({ max: 0 })).toThrow('"max" of field.string() must be at least 1');
     expect(() => field.string({ min: -1 })).toThrow('"min" of field.string() must not be negative');
   });
+
+  it.each([
+    ['NUL', 'a\u0000b'],
+    ['a bell', 'a\u0007b'],
+    ['an escape', 'a\u001b[31m'],
+    ['DEL', 'a\u007fb'],
+    ['a C1 control', 'a\u0085b'],
+    ['a lone surrogate', 'a\ud800b'],
+    ['a line feed', 'two\nlines'],
+    ['a tab', 'a\tb'],
+    ['a carriage return', 'a\rb'],
+  ])('refuses %s by default, with a message that does not echo it', (_name, text) => {
+    const result = field.string().safeParse(text);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toBe('must not contain control characters or line breaks');
+  });
+
+  it('allows tab and line breaks, and nothing else of the controls, with multiline', () => {
+    const text = field.string({ max: 100, multiline: true });
+    expect(text.parse('line one\n\tline two\r\n')).toBe('line one\n\tline two\r\n');
+    for (const bad of ['a\u0000b', 'a\u000bb', 'a\u000cb', 'a\u001bb', 'a\u007fb', 'a\ud800']) {
+      expect(text.safeParse(bad).error?.issues[0]?.message).toBe('must not contain control characters other than tab and line breaks');
+    }
+    expect(field.string().parse('émoji 🎉 and ünïcode')).toBe('émoji 🎉 and ünïcode');
+    expect(() => field.string({ multiline: 'yes' as unknown as boolean })).toThrow('"multiline" of field.string() must be a boolean');
+  });
+
+  it('never accepts a control character outside multi-line whitespace', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), fc.boolean(), (text, multiline) => {
+        const accepted = field.string({ max: 100, multiline }).safeParse(text).success;
+        const controls = [...text].filter((char) => /[\p{Cc}\p{Cs}]/u.test(char) && !(multiline && /[\t\n\r]/.test(char)));
+        expect(accepted).toBe(controls.length === 0);
+      }),
+    );
+  });
 });

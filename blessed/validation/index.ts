@@ -9,6 +9,7 @@ import { assertStrictSchema, isStrictObject, isZodSchema, unwrapInput } from './
 
 export { jsonBody, type JsonBodyOptions } from './_body.js';
 export { field } from './_field.js';
+export { TENANT_ID_MAX_LENGTH, TENANT_ID_RULE, tenantIdSchema } from './_tenant-id.js';
 
 export interface RequestSchemas {
   /** Must be, or wrap, a strict object. */

@@ -176,3 +176,27 @@ describe('error messages never echo input', () => {
     expect(res.text).not.toContain(MARKER);
   });
 });
+
+describe('NUL characters', () => {
+  it('refuses NUL in any string and any key, whatever the schema, without echoing it', async () => {
+    const app = appFor({ body: z.strictObject({ note: z.string(), tags: z.record(z.string(), z.string()) }) });
+    const res = await request(app).post('/r').send({ note: 'a\u0000b', tags: { 'k\u0000': 'v', ok: 'x\u0000' } });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      { path: 'body.note', message: 'must not contain NUL characters' },
+      { path: 'body.tags', message: 'has a key containing a NUL character' },
+      { path: 'body.tags.ok', message: 'must not contain NUL characters' },
+    ]);
+    expect(res.text).not.toContain('\\u0000');
+  });
+
+  it('refuses NUL in the query and path parameters', async () => {
+    const app = appFor({ params: z.strictObject({ id: z.string() }), query: z.strictObject({ q: z.string().optional() }) }, { path: '/r/:id' });
+    const res = await request(app).get('/r/a%00b?q=x%00');
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      { path: 'params.id', message: 'must not contain NUL characters' },
+      { path: 'query.q', message: 'must not contain NUL characters' },
+    ]);
+  });
+});

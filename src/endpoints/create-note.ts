@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineEndpoint } from '../../blessed/endpoint/index.js';
+import { field } from '../../blessed/validation/index.js';
 import * as notesService from '../services/notes.js';
 import { NoteResponse, toNoteResponse } from './_notes.js';
 
@@ -9,8 +10,8 @@ export const createNote = defineEndpoint({
   permission: 'notes:write',
   summary: "Create a note in the caller's tenant",
   body: z.strictObject({
-    title: z.string().min(1).max(200),
-    body: z.string().max(10_000).optional(),
+    title: field.string({ min: 1, max: 200 }),
+    body: field.string({ max: 10_000, multiline: true }).optional(),
   }),
   response: NoteResponse,
   async handler({ body, db }) {
