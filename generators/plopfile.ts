@@ -1,5 +1,6 @@
 import type { NodePlopAPI } from 'node-plop';
 import endpointGenerator from './endpoint/index.js';
+import serviceGenerator from './service/index.js';
 import { registerPlanActions } from './toolkit/actions.js';
 import { registerHelpers } from './toolkit/helpers.js';
 
@@ -14,4 +15,5 @@ export default function plopfile(plop: NodePlopAPI): void {
   registerHelpers(plop);
   registerPlanActions(plop);
   endpointGenerator(plop);
+  serviceGenerator(plop);
 }
