@@ -1,5 +1,6 @@
 import type { NodePlopAPI } from 'node-plop';
 import endpointGenerator from './endpoint/index.js';
+import resourceGenerator from './resource/index.js';
 import serviceGenerator from './service/index.js';
 import { registerPlanActions } from './toolkit/actions.js';
 import { registerHelpers } from './toolkit/helpers.js';
@@ -16,4 +17,5 @@ export default function plopfile(plop: NodePlopAPI): void {
   registerPlanActions(plop);
   endpointGenerator(plop);
   serviceGenerator(plop);
+  resourceGenerator(plop);
 }

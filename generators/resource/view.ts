@@ -41,7 +41,6 @@ export interface ServiceView {
   readonly bodyImportsField: boolean;
   /** The first field: the one the update tests change. */
   readonly first: FieldView | null;
-  readonly bounded: FieldView | null;
   readonly files: { readonly service: string; readonly serviceTest: string; readonly shared: string; readonly test: string };
 }
 
@@ -103,7 +102,6 @@ export function serviceView(name: string, fields: readonly FieldSpec[]): Service
     write: `${plural.kebab}:write`,
     bodyImportsField: fields.some((f) => TYPES[f.type].request(f).includes('field.')),
     first: views[0] ?? null,
-    bounded: views.find((v) => v.tooLong !== null) ?? null,
     files: {
       service: `src/services/${plural.kebab}.ts`,
       serviceTest: `test/services/${plural.kebab}.test.ts`,
