@@ -41,7 +41,10 @@ const PROTOTYPE = new Set(
 const GENERATED_BINDINGS = new Set(
   (
     'z field defineendpoint notfounderror randomuuid endpoints endpoint createkit expectproblem describe it expect beforeall afterall kit index ' +
-    'testkit call id target validbody planted oversized permission reason req res token kind raw key'
+    'testkit call id target validbody planted oversized permission reason req res token kind raw key ' +
+    'change columns database input insertable patch page read row seed tenantcaller tenantdb updatable valid write after bearer ' +
+    'before body create createlogger created database db definetable deleted expecttenantisolation first got item limit list ' +
+    'openservicedatabase other owner params patched query rest second seeded updated url'
   ).split(' '),
 );
 

@@ -44,9 +44,17 @@ const RUNS: readonly (readonly string[])[] = [
   ['endpoint', 'getOrder', '--method', 'GET', '--path', '/orders/:orderId', '--permission', 'orders:read', '--service', 'orders'],
   ['endpoint', 'status', '--method', 'GET', '--path', '/status', '--public', 'Probes poll it.'],
   ['endpoint', 'archiveOrder', '--method', 'DELETE', '--path', '/orders/:orderId', '--permission', 'orders:write'],
+  ['resource', 'gadget', '--fields', 'title:string, notes:text?, startsAt:datetime, status:enum(open|closed)'],
+  ['service', 'invoices', '--fields', 'total:number'],
 ];
 // `ordersService` is the --service binding; --service refuses a name that would equal it.
 const GIVEN = ['createOrder', 'getOrder', 'status', 'archiveOrder', 'orders', 'order', 'orderId', 'ordersService'];
+// What a resource or service name becomes: `<plural>Service`, `<plural>Table`, `list<Plural>`, `<Singular>Response` ...
+const DERIVED = ['gadget', 'gadgets', 'invoice', 'invoices'].flatMap((name) => {
+  const { camel, pascal } = nameForms(name);
+  return [camel, pascal, `${camel}Service`, `${camel}Table`, `list${pascal}`, `get${pascal}`, `create${pascal}`, `update${pascal}`, `delete${pascal}`,
+    `${pascal}Response`, `Create${pascal}Body`, `Update${pascal}Body`, `to${pascal}Response`, `toNew${pascal}`, `to${pascal}Patch`, `New${pascal}`, `${pascal}Patch`, `List${pascal}Query`];
+});
 
 describe('names the generated code declares', () => {
   it('are all refused as generator names, so no answer can collide with one', async () => {
@@ -59,7 +67,7 @@ describe('names the generated code declares', () => {
         for (const name of declaredNames(await readFile(join(dir, file), 'utf8'))) declared.add(name);
       }
     }
-    const own = new Set(GIVEN.flatMap((name) => Object.values(nameForms(name))));
+    const own = new Set([...GIVEN.flatMap((name) => Object.values(nameForms(name))), ...DERIVED]);
     const accepted = [...declared].filter((name) => !own.has(name) && nameProblem(name) === undefined).sort();
     expect(accepted).toEqual([]);
   });
