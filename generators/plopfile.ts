@@ -1,4 +1,5 @@
 import type { NodePlopAPI } from 'node-plop';
+import clientGenerator from './client/index.js';
 import endpointGenerator from './endpoint/index.js';
 import resourceGenerator from './resource/index.js';
 import serviceGenerator from './service/index.js';
@@ -18,4 +19,5 @@ export default function plopfile(plop: NodePlopAPI): void {
   endpointGenerator(plop);
   serviceGenerator(plop);
   resourceGenerator(plop);
+  clientGenerator(plop);
 }

@@ -44,7 +44,10 @@ const GENERATED_BINDINGS = new Set(
     'testkit call id target validbody planted oversized permission reason req res token kind raw key ' +
     'change columns database input insertable patch page read row seed tenantcaller tenantdb updatable valid write after bearer ' +
     'before body create createlogger created database db definetable deleted expecttenantisolation first got item limit list ' +
-    'openservicedatabase other owner params patched query rest second seeded updated url'
+    'openservicedatabase other owner params patched query rest second seeded updated url ' +
+    'addressinfo configerror httpclientoptions httperror incomingmessage logger server serverresponse answer baseurl beforeeach ' +
+    'calls client config createhttpclient createlogcapture createserver data deadlinems e env err event expectnosecrets failure ' +
+    'hits http issue json logs parsed randombytes resolve signal started transport value'
   ).split(' '),
 );
 
