@@ -55,7 +55,7 @@ describe('generate endpoint', () => {
     await run(dir, GET_ORDER);
     await expect(await readFile(join(dir, 'src/endpoints/get-order.ts'), 'utf8')).toMatchFileSnapshot('__snapshots__/get-order.ts.snap');
     const test = await readFile(join(dir, 'test/endpoints/get-order.security.test.ts'), 'utf8');
-    expect(test).toContain("answers 404 for another tenant's object");
+    expect(test).toContain("answers 404 to another tenant for an id that exists for no tenant");
     expect(test).toContain('const TARGET = `/orders/${ID}`;');
   });
 
