@@ -54,7 +54,7 @@ describe('the generate bin', () => {
   it('refuses an unknown generator with exit 2', async () => {
     const result = await bin(['component', '--name', 'x']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^error: unknown generator "component"; expected one of: endpoint\n$/);
+    expect(result.stderr).toMatch(/^error: unknown generator "component"; expected one of: endpoint, service, resource, client\n$/);
   });
 
   it('generates through the bin, with only JSON on stdout under --json', async () => {
