@@ -47,7 +47,7 @@ const GENERATED_BINDINGS = new Set(
     'openservicedatabase other owner params patched query rest second seeded updated url ' +
     'addressinfo configerror httpclientoptions httperror incomingmessage logger server serverresponse answer baseurl beforeeach ' +
     'calls client config createhttpclient createlogcapture createserver data deadlinems e env err event expectnosecrets failure ' +
-    'hits http issue json logs parsed randombytes resolve signal started transport value'
+    'hits http issue json logs parsed randombytes resolve signal started transport value now'
   ).split(' '),
 );
 
