@@ -54,12 +54,12 @@ describe('the generate bin', () => {
   it('refuses an unknown generator with exit 2', async () => {
     const result = await bin(['component', '--name', 'x']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^error: unknown generator "component"; expected one of: endpoint\n$/);
+    expect(result.stderr).toMatch(/^error: unknown generator "component"; expected one of: endpoint, service, resource, client\n$/);
   });
 
   it('generates through the bin, with only JSON on stdout under --json', async () => {
     const result = await bin(['endpoint', 'listWidgets', '--method', 'GET', '--path', '/widgets', '--permission', 'widgets:read', '--summary', 'List widgets', '--json']);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, created: ['src/endpoints/list-widgets.ts', 'test/endpoints/list-widgets.security.test.ts'], modified: ['src/routes.ts', 'openapi.json'] });
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, created: ['src/endpoints/list-widgets.ts', 'test/endpoints/list-widgets.security.test.ts', '.golden-path/manifest.json'], modified: ['src/routes.ts', 'openapi.json'] });
   });
 });
