@@ -31,6 +31,8 @@ const MAX_CURSOR_LENGTH = 4096;
 const CURSOR_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INTEGER = /^-?\d{1,19}$/;
+// What Postgres prints for double precision, bounded so no runaway exponent reaches the database.
+const DOUBLE = /^(?:-?\d{1,20}(?:\.\d{1,20})?(?:e[+-]?\d{1,3})?|-?Infinity|NaN)$/;
 // Postgres's ISO output (the default DateStyle), any zone offset, and its special values.
 const TIMESTAMPTZ = /^(?:\d{4,}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?[+-]\d{2}(?::\d{2}){0,2}(?: BC)?|-?infinity)$/;
 
@@ -39,12 +41,14 @@ const TEXT_FITS: Readonly<Record<ColumnType, (text: string) => boolean>> = {
   jsonb: () => true,
   uuid: (text) => UUID.test(text),
   integer: (text) => INTEGER.test(text),
+  double: (text) => DOUBLE.test(text),
   boolean: (text) => text === 'true' || text === 'false',
   timestamptz: (text) => TIMESTAMPTZ.test(text),
 };
 
 function keyFits(type: ColumnType, key: unknown): key is string | number {
   if (type === 'integer') return Number.isSafeInteger(key) || (typeof key === 'string' && INTEGER.test(key));
+  if (type === 'double') return (typeof key === 'number' && Number.isFinite(key)) || (typeof key === 'string' && DOUBLE.test(key));
   return typeof key === 'string' && !key.includes('\u0000') && TEXT_FITS[type](key);
 }
 
