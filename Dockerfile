@@ -3,7 +3,7 @@
 # the SIGTERM of `docker stop` reaches the server, which drains requests and closes the database.
 #   docker build -t golden-path .
 #   docker run -p 3000:3000 -v gp-data:/data \
-#     -e AUTH_JWT_SECRET=... -e AUTH_ISSUER=... -e AUTH_AUDIENCE=... golden-path
+#     -e AUTH_JWT_SECRET=... -e AUTH_ISSUER=... -e AUTH_AUDIENCE=... -e CURSOR_SECRET=... golden-path
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app

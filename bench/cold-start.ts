@@ -10,6 +10,7 @@ const PRODUCTION_ENV = {
   AUTH_JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
   AUTH_ISSUER: 'golden-path-bench',
   AUTH_AUDIENCE: 'golden-path-bench',
+  CURSOR_SECRET: 'bench-cursor-secret-bench-cursor-secret-01',
   LOG_LEVEL: 'warn',
 };
 

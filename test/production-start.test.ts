@@ -33,6 +33,7 @@ const productionEnv = () => ({
   AUTH_JWT_SECRET: SECRET,
   AUTH_ISSUER: ISSUER,
   AUTH_AUDIENCE: AUDIENCE,
+  CURSOR_SECRET: 'production-start-cursor-secret-0123456789',
 });
 
 function finished(child: ChildProcess): Promise<[number | null, NodeJS.Signals | null]> {
