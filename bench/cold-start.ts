@@ -7,9 +7,11 @@ import { interleave, ROOT, spread, table, type BenchContext, type Section, type 
 
 const PRODUCTION_ENV = {
   NODE_ENV: 'production',
+  // golden-path-ignore hardcoded-credential -- a benchmark-only key for a server bound to loopback; it protects nothing
   AUTH_JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
   AUTH_ISSUER: 'golden-path-bench',
   AUTH_AUDIENCE: 'golden-path-bench',
+  // golden-path-ignore hardcoded-credential -- a benchmark-only key for a server bound to loopback; it protects nothing
   CURSOR_SECRET: 'bench-cursor-secret-bench-cursor-secret-01',
   LOG_LEVEL: 'warn',
 };
@@ -53,7 +55,10 @@ export const coldStartSection: Section = {
       const failures = new Map<Variant, string>();
       if (build.status !== 0) failures.set('compiledNew', `\`npm run build\` failed: ${build.stdout.slice(0, 200)}`);
       let fresh = 0;
-      const newDir = () => join(scratch, `new-${(fresh += 1)}`);
+      const newDir = () => {
+    fresh += 1;
+    return join(scratch, `new-${fresh}`);
+  };
       const existing = { npm: join(scratch, 'existing-npm'), compiled: join(scratch, 'existing-compiled') };
       const npmStart = ['npm', 'start'];
       const compiled = [process.execPath, 'dist/src/server.js'];

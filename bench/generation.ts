@@ -73,7 +73,7 @@ export const generationSection: Section = {
       const withResource = hasGenerator(warm, 'resource');
       const cases: Case[] = withResource ? ['endpoint', 'dryRun', 'resource', 'plop'] : ['endpoint', 'dryRun', 'plop'];
       const runIn = (kind: Case, project: string, plop: string): number => {
-        if (kind === 'plop') return timedProcess([PLOP_BIN, '--plopfile', join(plop, 'plopfile.js'), '--cwd', plop, 'pair', `benchItem${(counter += 1)}`], { cwd: plop });
+        if (kind === 'plop') return timedProcess([PLOP_BIN, '--plopfile', join(plop, 'plopfile.js'), '--cwd', plop, 'pair', `benchItem${++counter}`], { cwd: plop });
         return timedProcess(kind === 'resource' ? resourceArgs() : endpointArgs(kind === 'dryRun'), { cwd: project });
       };
       const cold = async (kind: Case): Promise<number> => {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 
 /** Settings every bench server shares, so the three stacks do the same checks with the same inputs. */
+// golden-path-ignore hardcoded-credential -- a benchmark-only key for servers bound to loopback; it protects nothing
 export const AUTH = { secret: 'bench-secret-bench-secret-bench-secret-0123', issuer: 'golden-path-bench', audience: 'golden-path-bench' } as const;
 export const TENANT = 'acme';
 

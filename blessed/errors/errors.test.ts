@@ -23,13 +23,13 @@ function appThrowing(thrown: unknown) {
 const levels = (logs: ReturnType<typeof createLogCapture>) => logs.lines().map((line) => line['level']);
 
 describe('problemHandler and library errors', () => {
-  it.each(['%ZZ', '%C0%AF', '%FF', '%E0%A4%A'])('answers a malformed escape %s in a path parameter with a 400, logged at info', async (escape) => {
+  it.each(['%ZZ', '%C0%AF', '%FF', '%E0%A4%A'])('answers a malformed escape %s in a path parameter with a 400, logged at info', async (badEscape) => {
     const { app, logs } = appThrowing(undefined);
-    const res = await request(app).get(`/items/${escape}`);
+    const res = await request(app).get(`/items/${badEscape}`);
     expect(res.status).toBe(400);
     expect(res.type).toBe('application/problem+json');
     expect(res.body).toMatchObject({ status: 400, code: 'ERR_MALFORMED_PATH', title: 'Bad Request' });
-    expect(res.text).not.toContain(escape);
+    expect(res.text).not.toContain(badEscape);
     expect(res.text).not.toMatch(/URIError|Failed to decode/);
     expect(logs.lines().find((line) => line['msg'] === 'request rejected')?.['code']).toBe('ERR_MALFORMED_PATH');
     expect(levels(logs).every((level) => typeof level === 'number' && level < 50)).toBe(true);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ClientRateLimitInfo, Options, Store } from 'express-rate-limit';
+// golden-path-ignore forbidden-import -- the shared rate-limit store keeps its own small pool, apart from tenant-scoped data access, so a busy limiter cannot starve queries
 import pg from 'pg';
 import { DependencyError } from '../errors/index.js';
 import type { Logger } from '../logger/index.js';
@@ -106,6 +107,7 @@ export function postgresRateLimitStores(options: { readonly url: string; readonl
     log.warn({ err }, 'rate-limit connection failed');
   });
   const prune = setInterval(function pruneExpired() {
+    // golden-path-ignore sql-string -- PRUNE is a constant statement built from fixed names at load time, with no input in it
     pool.query(PRUNE).catch((err: unknown) => log.warn({ err }, 'pruning expired rate-limit counters failed'));
   }, options.pruneEveryMs ?? DEFAULT_WINDOW_MS);
   prune.unref();

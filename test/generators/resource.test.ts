@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyProject, removeProject, run, snapshotTree } from './project.js';
 
-export const ALL_TYPES =
+const ALL_TYPES =
   'title:string, notes:text?, count:int, price:number?, done:boolean, due:date?, startsAt:datetime, ownerId:uuid?, email:email, site:url?, status:enum(open|closed)';
 
 let dir: string;
