@@ -30,7 +30,7 @@ const RESOURCE_FILES = [
   'src/endpoints/get-gadget.ts',
   'src/endpoints/list-gadgets.ts',
   'src/endpoints/update-gadget.ts',
-  'src/migrations/0002_create_gadgets.sql',
+  'src/migrations/0003_create_gadgets.sql',
   'src/services/gadgets.ts',
   'test/endpoints/create-gadget.security.test.ts',
   'test/endpoints/delete-gadget.security.test.ts',
@@ -75,7 +75,7 @@ describe('generate resource', () => {
     for (const binding of ['listGadgets', 'getGadget', 'createGadget', 'updateGadget', 'deleteGadget']) {
       expect(routes.match(new RegExp(`^ {2}${binding},$`, 'gm'))).toHaveLength(1);
     }
-    for (const file of ['src/endpoints/_gadgets.ts', 'src/services/gadgets.ts', 'src/migrations/0002_create_gadgets.sql', 'test/endpoints/gadgets.test.ts', 'test/endpoints/update-gadget.security.test.ts']) {
+    for (const file of ['src/endpoints/_gadgets.ts', 'src/services/gadgets.ts', 'src/migrations/0003_create_gadgets.sql', 'test/endpoints/gadgets.test.ts', 'test/endpoints/update-gadget.security.test.ts']) {
       await expect(await read(file)).toMatchFileSnapshot(`__snapshots__/resource/${file.replace(/\//g, '__')}.snap`);
     }
     const create = await read('src/endpoints/create-gadget.ts');
@@ -100,7 +100,7 @@ describe('generate resource', () => {
     expect(refused.stderr).toMatch(/already exists with other content; pass --force/);
     expect(await snapshotTree(dir)).toEqual(before);
     const dry = await run(dir, ['resource', 'gadgets', '--fields', 'title:string', '--force', '--dry-run']);
-    expect(dry.stdout).toContain('would modify src/migrations/0002_create_gadgets.sql');
+    expect(dry.stdout).toContain('would modify src/migrations/0003_create_gadgets.sql');
     expect(await snapshotTree(dir)).toEqual(before);
   });
 });

@@ -38,12 +38,12 @@ describe('generate service', () => {
       ok: true,
       generator: 'service',
       dryRun: false,
-      created: ['src/migrations/0002_create_invoices.sql', 'src/services/invoices.ts', 'test/services/invoices.test.ts', '.golden-path/manifest.json'],
+      created: ['src/migrations/0003_create_invoices.sql', 'src/services/invoices.ts', 'test/services/invoices.test.ts', '.golden-path/manifest.json'],
       modified: [],
       unchanged: [],
     });
-    const migration = await readFile(join(dir, 'src/migrations/0002_create_invoices.sql'), 'utf8');
-    await expect(migration).toMatchFileSnapshot('__snapshots__/service/0002_create_invoices.sql.snap');
+    const migration = await readFile(join(dir, 'src/migrations/0003_create_invoices.sql'), 'utf8');
+    await expect(migration).toMatchFileSnapshot('__snapshots__/service/0003_create_invoices.sql.snap');
     await expect(await readFile(join(dir, 'src/services/invoices.ts'), 'utf8')).toMatchFileSnapshot('__snapshots__/service/invoices.ts.snap');
     await expect(await readFile(join(dir, 'test/services/invoices.test.ts'), 'utf8')).toMatchFileSnapshot('__snapshots__/service/invoices.test.ts.snap');
     // The row-level security lines are the notes migration's, table name aside.
@@ -60,6 +60,6 @@ describe('generate service', () => {
       expect(await snapshotTree(dir)).toEqual(before);
     }
     const next = await run(dir, ['service', 'payments', '--json']);
-    expect(JSON.parse(next.stdout).created).toContain('src/migrations/0003_create_payments.sql');
+    expect(JSON.parse(next.stdout).created).toContain('src/migrations/0004_create_payments.sql');
   });
 });

@@ -27,13 +27,14 @@ function fromWorkingTree(source: string): boolean {
 
 /**
  * A fixture project in a temp folder: the tool and runtime from the working tree, the
- * generator-owned files (registry, endpoints, services, migrations) from `test/fixtures/project`,
+ * generator-owned files (registry, endpoints, services, migrations, openapi.json) from `test/fixtures/project`,
  * and node_modules linked rather than copied.
  */
 export async function copyProject(prefix = 'golden-path-copy-'): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   await cp(PROJECT, dir, { recursive: true, filter: fromWorkingTree });
   await cp(join(FIXTURE, 'src'), join(dir, 'src'), { recursive: true });
+  await cp(join(FIXTURE, 'openapi.json'), join(dir, 'openapi.json'));
   await symlink(join(PROJECT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return dir;
 }
