@@ -5,6 +5,8 @@ export interface ColumnTypes {
   text: string;
   uuid: string;
   integer: number;
+  /** `double precision`: an IEEE 754 number. */
+  double: number;
   boolean: boolean;
   timestamptz: Date;
   jsonb: unknown;
@@ -65,7 +67,7 @@ const specSchema = z.strictObject({
   columns: z.record(
     z.string().regex(IDENTIFIER),
     z.strictObject({
-      type: z.enum(['text', 'uuid', 'integer', 'boolean', 'timestamptz', 'jsonb']),
+      type: z.enum(['text', 'uuid', 'integer', 'double', 'boolean', 'timestamptz', 'jsonb']),
       nullable: z.boolean().optional(),
       generated: z.boolean().optional(),
       immutable: z.boolean().optional(),

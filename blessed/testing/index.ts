@@ -14,6 +14,8 @@ export type { RecordedLog, RecordingLogger } from './_recording.js';
 export type { LogCapture } from './_logs.js';
 export { expectNoSecrets } from './_secrets.js';
 export { expectProblem } from './_problem.js';
+export { expectTenantIsolation } from './_isolation.js';
+export type { IsolationCase, IsolationKit, IsolationProbe, TenantCaller } from './_isolation.js';
 export type { ProblemResponse } from './_problem.js';
 export type { TokenClaims, TokenMinter } from './_tokens.js';
 

@@ -8,6 +8,7 @@ import { inProcessEdits, type AstEdits } from '../toolkit/ast.js';
 import { ChangeSet, type PlannedChange } from '../toolkit/change-set.js';
 import { commit, nodeFs, type CommitFs } from '../toolkit/commit.js';
 import { generatorConfig, type GeneratorConfig } from '../toolkit/generator.js';
+import { planManifest } from '../toolkit/manifest.js';
 import { CLIError, EXIT_FAILURE, EXIT_OK } from './errors.js';
 import type { CommandIO } from './run-main.js';
 
@@ -94,6 +95,7 @@ async function runGenerator(plop: NodePlopAPI, name: string, config: GeneratorCo
       cause: failure,
     });
   }
+  await planManifest(plan, name, parsed.data as Record<string, unknown>);
   const changes = plan.list();
   if (!common.dryRun) await commit(changes, options.fs ?? nodeFs);
   return { changes, dryRun: common.dryRun };

@@ -9,11 +9,11 @@ export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 const PERMISSION = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*:[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
 export const MAX_TEXT_LENGTH = 200;
 
-function meta(value: FieldMeta): FieldMeta {
+export function meta(value: FieldMeta): FieldMeta {
   return value;
 }
 
-function ruled(check: (value: string) => string | undefined) {
+export function ruled(check: (value: string) => string | undefined) {
   return z.string({ error: 'is required' }).superRefine((value, ctx) => {
     const problem = check(value);
     if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
@@ -25,7 +25,7 @@ function ruled(check: (value: string) => string | undefined) {
  * `*\/` are harmless; control and bidirectional-override characters are refused anyway because
  * they hide what a reviewer reads.
  */
-function freeText(min: number) {
+export function freeText(min: number) {
   return ruled((value) => {
     if (value.startsWith('-')) return 'must not start with a dash';
     if (value.trim().length < min) return min > 1 ? `must be at least ${min} characters` : 'must not be empty';
@@ -75,7 +75,9 @@ export const EndpointFields = z.strictObject({
         askWhen: (answers) => answers['permission'] === undefined,
       }),
     ),
-  summary: freeText(1).meta(meta({ description: 'one-line summary for the API document', placeholder: '"<text>"', message: 'Summary' })),
+  summary: freeText(1)
+    .optional()
+    .meta(meta({ description: 'one-line summary for the API document; default made from the name ("List widgets")', placeholder: '"<text>"', message: 'Summary', ask: true })),
   service: ruled(nameProblem)
     .optional()
     .meta(meta({ description: 'delegate the handler to src/services/<service>.ts (stub created if missing)', placeholder: '<name>' })),

@@ -74,6 +74,11 @@ function shapeOf(method: string, hasParams: boolean): Shape {
   return { schemas: [body, 'response: z.strictObject({ ok: z.literal(true) }),'], logic: 'return { ok: true as const };', note: 'Change data only through `db`, bound to the caller\'s tenant.', needs: [], returns: 'Promise<{ ok: true }>' };
 }
 
+/** The summary an endpoint gets when none is given: its name as a sentence ("List widgets"). */
+export function defaultSummary(name: NameForms): string {
+  return name.words.charAt(0).toUpperCase() + name.words.slice(1);
+}
+
 /** The template data for `generate endpoint`. */
 export function endpointView(answers: EndpointAnswers): EndpointView {
   const name = nameForms(answers.name);
@@ -99,7 +104,7 @@ export function endpointView(answers: EndpointAnswers): EndpointView {
     name,
     method: answers.method,
     path: answers.path,
-    summary: answers.summary,
+    summary: answers.summary ?? defaultSummary(name),
     access,
     permission: answers.permission ?? '',
     imports,

@@ -35,15 +35,21 @@ function planAction(step: Step) {
   };
 }
 
-async function render(config: CustomActionConfig<string>, plop: NodePlopAPI, templates: string): Promise<{ path: string; text: string }> {
-  const view: unknown = config['view'];
-  const template = await readFile(join(templates, String(config['templateFile'])), 'utf8');
-  return { path: plop.renderString(String(config.path), view), text: plop.renderString(template, view) };
+async function render(config: CustomActionConfig<string>, plop: NodePlopAPI, state: RunData[typeof PLAN]): Promise<{ path: string; text: string }> {
+  // `view` may be a function and `locate` may replace `path`, for what only the project can tell
+  // (the next migration number) or an earlier step decided.
+  const given: unknown = config['view'];
+  const view: unknown = typeof given === 'function' ? (given as () => unknown)() : given;
+  const locate = config['locate'] as ((plan: ChangeSet) => Promise<string>) | undefined;
+  const path = locate === undefined ? plop.renderString(String(config.path), view) : await locate(state.plan);
+  const template = await readFile(join(state.templates, String(config['templateFile'])), 'utf8');
+  return { path, text: plop.renderString(template, view) };
 }
 
 /**
  * Action types that render into the plan instead of onto the disk:
  * - `plan:create` `{ path, templateFile, view }`: a new file (existing content needs --force);
+ *   `locate(plan)` may stand in for `path`, and `view` may be a function called at render time;
  * - `plan:ensure` `{ path, templateFile, view }`: a file created only when missing;
  * - `plan:edit` `{ path, edit(before, astEdits) }`: a change to an existing or planned file;
  * - `plan:render-edit` `{ path, templateFile, view, edit(before, rendered) }`: an edit that inserts rendered code;
@@ -56,15 +62,17 @@ async function render(config: CustomActionConfig<string>, plop: NodePlopAPI, tem
 export function registerPlanActions(plop: NodePlopAPI): void {
   plop.setActionType(
     'plan:create',
-    planAction(async (config, api, { plan, templates }) => {
-      const { path, text } = await render(config, api, templates);
+    planAction(async (config, api, state) => {
+      const { plan } = state;
+      const { path, text } = await render(config, api, state);
       return (await plan.create(path, text)).path;
     }),
   );
   plop.setActionType(
     'plan:ensure',
-    planAction(async (config, api, { plan, templates }) => {
-      const { path, text } = await render(config, api, templates);
+    planAction(async (config, api, state) => {
+      const { plan } = state;
+      const { path, text } = await render(config, api, state);
       return (await plan.ensure(path, text)).path;
     }),
   );
@@ -77,8 +85,9 @@ export function registerPlanActions(plop: NodePlopAPI): void {
   );
   plop.setActionType(
     'plan:render-edit',
-    planAction(async (config, api, { plan, templates }) => {
-      const { path, text } = await render(config, api, templates);
+    planAction(async (config, api, state) => {
+      const { plan } = state;
+      const { path, text } = await render(config, api, state);
       const edit = config['edit'] as (before: string, rendered: string) => string | Promise<string>;
       return (await plan.edit(path, (before) => edit(before, text))).path;
     }),

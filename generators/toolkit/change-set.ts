@@ -38,6 +38,7 @@ export class ChangeSet {
   readonly #root: string;
   readonly #force: boolean;
   readonly #changes = new Map<string, PlannedChange>();
+  readonly #generated = new Set<string>();
 
   constructor(root: string, options: { readonly force: boolean }) {
     this.#root = root;
@@ -50,6 +51,11 @@ export class ChangeSet {
 
   list(): readonly PlannedChange[] {
     return [...this.#changes.values()];
+  }
+
+  /** Paths planned whole by `create`: the files a generator owns, as opposed to ones it edits. */
+  generated(): readonly string[] {
+    return [...this.#generated];
   }
 
   async #current(path: string): Promise<{ absolute: string; original: Buffer | null; text: string | null }> {
@@ -82,6 +88,7 @@ export class ChangeSet {
         flag: options.flag ?? 'force',
       });
     }
+    this.#generated.add(path);
     return this.#record(path, absolute, original, content);
   }
 

@@ -36,11 +36,19 @@ const PROTOTYPE = new Set(
   ),
 );
 
-// Bindings the generated files declare or import themselves; a name equal to one would collide.
+// Every binding a template declares or imports (lower-cased); a name equal to one would collide.
+// test/generators/bindings.test.ts parses each generated file and fails when one is missing here.
 const GENERATED_BINDINGS = new Set(
-  'z field defineendpoint notfounderror randomuuid endpoints endpoint createkit expectproblem describe it expect beforeall afterall kit index'.split(
-    ' ',
-  ),
+  (
+    'z field defineendpoint notfounderror randomuuid endpoints endpoint createkit expectproblem describe it expect beforeall afterall kit index ' +
+    'testkit call id target validbody planted oversized permission reason req res token kind raw key ' +
+    'change columns database input insertable patch page read row seed tenantcaller tenantdb updatable valid write after bearer ' +
+    'before body create createlogger created database db definetable deleted expecttenantisolation first got item limit list ' +
+    'openservicedatabase other owner params patched query rest second seeded updated url ' +
+    'addressinfo configerror httpclientoptions httperror incomingmessage logger server serverresponse answer baseurl beforeeach ' +
+    'calls client config createhttpclient createlogcapture createserver data deadlinems e env err event expectnosecrets failure ' +
+    'hits http issue json logs parsed randombytes resolve signal started transport value'
+  ).split(' '),
 );
 
 // Device names that Windows refuses as file names, with or without an extension.

@@ -27,7 +27,7 @@ describe('generate endpoint', () => {
     const result = await run(dir, CREATE_ORDER);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     const after = await snapshotTree(dir);
-    expect(added(before, after)).toEqual(['src/endpoints/create-order.ts', 'test/endpoints/create-order.security.test.ts']);
+    expect(added(before, after)).toEqual(['.golden-path/manifest.json', 'src/endpoints/create-order.ts', 'test/endpoints/create-order.security.test.ts']);
     expect(changed(before, after)).toEqual(['src/routes.ts']);
     await expect(await readFile(join(dir, 'src/endpoints/create-order.ts'), 'utf8')).toMatchFileSnapshot('__snapshots__/create-order.ts.snap');
     await expect(await readFile(join(dir, 'test/endpoints/create-order.security.test.ts'), 'utf8')).toMatchFileSnapshot(
@@ -55,7 +55,7 @@ describe('generate endpoint', () => {
     await run(dir, GET_ORDER);
     await expect(await readFile(join(dir, 'src/endpoints/get-order.ts'), 'utf8')).toMatchFileSnapshot('__snapshots__/get-order.ts.snap');
     const test = await readFile(join(dir, 'test/endpoints/get-order.security.test.ts'), 'utf8');
-    expect(test).toContain("answers 404 for another tenant's object");
+    expect(test).toContain("answers 404 to another tenant for an id that exists for no tenant");
     expect(test).toContain('const TARGET = `/orders/${ID}`;');
   });
 
@@ -94,7 +94,7 @@ describe('generate endpoint', () => {
       ok: true,
       generator: 'endpoint',
       dryRun: false,
-      created: ['src/endpoints/create-order.ts', 'test/endpoints/create-order.security.test.ts'],
+      created: ['src/endpoints/create-order.ts', 'test/endpoints/create-order.security.test.ts', '.golden-path/manifest.json'],
       modified: ['src/routes.ts'],
       unchanged: [],
     });

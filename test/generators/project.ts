@@ -9,6 +9,8 @@ import type { CommitFs } from '../../generators/toolkit/commit.js';
 
 export { copyProject, PROJECT, removeProject } from '../support/project-copy.js';
 
+const MANIFEST = join('.golden-path', 'manifest.json');
+
 /** Every file under `dir` (node_modules aside) with its bytes, for "nothing changed" checks. */
 export async function snapshotTree(dir: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
@@ -16,7 +18,8 @@ export async function snapshotTree(dir: string): Promise<Map<string, string>> {
     for (const entry of await readdir(current, { withFileTypes: true })) {
       const path = join(current, entry.name);
       const rel = relative(dir, path);
-      if (NOT_PROJECT.has(rel.split(/[\\/]/)[0] ?? '')) continue;
+      // The generation manifest is project content; everything else in .golden-path/ is local state.
+      if (NOT_PROJECT.has(rel.split(/[\\/]/)[0] ?? '') && rel !== '.golden-path' && rel !== MANIFEST) continue;
       if (entry.isDirectory()) await walk(path);
       else if (entry.isSymbolicLink()) files.set(rel, `-> link ${String((await lstat(path)).size)}`);
       else files.set(rel, (await readFile(path)).toString('base64'));

@@ -5,16 +5,35 @@ import { fileURLToPath } from 'node:url';
 
 export const PROJECT = fileURLToPath(new URL('../..', import.meta.url));
 
+/** The project-owned files generator tests start from, in place of the user's own. */
+export const FIXTURE = join(PROJECT, 'test', 'fixtures', 'project');
+
 /** Top-level entries that are machine state, not the project: never copied or compared. */
 export const NOT_PROJECT = new Set(['node_modules', '.git', '.data', '.golden-path', 'coverage', 'dist']);
 
-/** A copy of the working tree in a temp folder, with node_modules linked rather than copied. */
+// What generators write or edit, and what users then own: taken from the fixture, never from the
+// working tree, so code a user generated cannot change what the project's own tests see.
+const USER_OWNED = ['src/routes.ts', 'src/endpoints', 'src/services', 'src/clients', 'src/migrations', 'openapi.json'];
+const KEPT_UNDER_TEST = ['test/support'];
+
+function fromWorkingTree(source: string): boolean {
+  const rel = relative(PROJECT, source).split(/[\\/]/).join('/');
+  if (NOT_PROJECT.has(rel.split('/')[0] ?? '')) return false;
+  if (USER_OWNED.some((owned) => rel === owned || rel.startsWith(`${owned}/`))) return false;
+  if (rel === 'test' || KEPT_UNDER_TEST.some((kept) => kept.startsWith(`${rel}/`))) return true;
+  if (rel.startsWith('test/')) return KEPT_UNDER_TEST.some((kept) => rel === kept || rel.startsWith(`${kept}/`));
+  return true;
+}
+
+/**
+ * A fixture project in a temp folder: the tool and runtime from the working tree, the
+ * generator-owned files (registry, endpoints, services, migrations) from `test/fixtures/project`,
+ * and node_modules linked rather than copied.
+ */
 export async function copyProject(prefix = 'golden-path-copy-'): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
-  await cp(PROJECT, dir, {
-    recursive: true,
-    filter: (source) => !NOT_PROJECT.has(relative(PROJECT, source).split(/[\\/]/)[0] ?? ''),
-  });
+  await cp(PROJECT, dir, { recursive: true, filter: fromWorkingTree });
+  await cp(join(FIXTURE, 'src'), join(dir, 'src'), { recursive: true });
   await symlink(join(PROJECT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return dir;
 }
