@@ -26,6 +26,7 @@ describe('golden-path migrate', () => {
   });
 
   it('fails with exit 1 and one line when the database cannot be reached', async () => {
+    // golden-path-ignore secret -- a made-up password for an unreachable server; the test proves it is not printed
     const result = await run([BIN, 'migrate'], { DATABASE_URL: 'postgres://nobody:hunter2-secret@127.0.0.1:1/none' });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^error: migrate: /);

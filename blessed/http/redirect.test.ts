@@ -94,6 +94,7 @@ describe('redirects', () => {
 
   it('refuse credentials in the Location URL', async () => {
     const target = await serve((_req, res) => sendJson(res, 200, { ok: true }));
+    // golden-path-ignore secret -- a made-up credential: the test proves the client refuses it
     const origin = await serve(redirectTo(`http://user:pass@127.0.0.1:${target.port}/`));
     const err = await httpError(clientFor(origin, { maxRedirects: 3, allowedHosts: ['127.0.0.1'] }).get('/start', { schema: ok }));
     expect(err.code).toBe('ERR_HTTP_REDIRECT');

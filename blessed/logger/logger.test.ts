@@ -135,6 +135,7 @@ describe('createLogger', () => {
     logger.info('login password=%s', 'msg-pw-1');
     logger.info('header %s', 'Bearer msg-bearer-2');
     logger.info('payload %j and %o', { password: 'msg-pw-3', id: 4 }, { nested: { token: 'msg-token-5' } });
+    // golden-path-ignore secret -- made-up values: the test proves the logger redacts them
     logger.warn({ step: 1 }, 'sent api_key=%s to %s', 'msg-key-6', 'https://bob:msg-url-7@example.test');
     logger.info('trailing arg', { secret: 'msg-secret-8' });
     // Keys the text scrubber knows nothing about: only key redaction of the arguments hides these.

@@ -8,6 +8,7 @@ import { inProcessEdits, type AstEdits } from '../toolkit/ast.js';
 import { ChangeSet, type PlannedChange } from '../toolkit/change-set.js';
 import { commit, nodeFs, type CommitFs } from '../toolkit/commit.js';
 import { generatorConfig, type GeneratorConfig } from '../toolkit/generator.js';
+import { refreshInventory } from '../toolkit/inventory.js';
 import { planManifest } from '../toolkit/manifest.js';
 import { CLIError, EXIT_FAILURE, EXIT_OK } from './errors.js';
 import type { CommandIO } from './run-main.js';
@@ -95,6 +96,8 @@ async function runGenerator(plop: NodePlopAPI, name: string, config: GeneratorCo
       cause: failure,
     });
   }
+  // openapi.json follows the registry in the same change set: a generated tree is already clean.
+  await refreshInventory(plan, toolRoot);
   await planManifest(plan, name, parsed.data as Record<string, unknown>);
   const changes = plan.list();
   if (!common.dryRun) await commit(changes, options.fs ?? nodeFs);

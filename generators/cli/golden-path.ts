@@ -1,4 +1,6 @@
+import { checkCommand } from '../commands/check.js';
 import { migrateCommand } from '../commands/migrate.js';
+import { openapiCommand, routesCommand } from '../commands/openapi.js';
 import { tokenCommand } from '../commands/token.js';
 import { CLIError } from './errors.js';
 import type { CommandIO } from './run-main.js';
@@ -8,6 +10,9 @@ type Subcommand = (io: CommandIO, argv: readonly string[]) => Promise<number>;
 const COMMANDS: Readonly<Record<string, { run: Subcommand; summary: string }>> = {
   token: { run: tokenCommand, summary: 'mint a development token (never in production)' },
   migrate: { run: migrateCommand, summary: 'apply pending migrations from src/migrations/' },
+  check: { run: checkCommand, summary: 'prove nothing stepped off the golden path (exit 1 on violations)' },
+  openapi: { run: openapiCommand, summary: 'write openapi.json from the registry' },
+  routes: { run: routesCommand, summary: 'print the registry as a table' },
 };
 
 export const GOLDEN_PATH_HELP = `Usage: golden-path <command> [flags]

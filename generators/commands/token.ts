@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { signToken } from '../../blessed/auth/index.js';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig, type AppConfig } from '../../src/config.js';
 import { developmentSecret } from '../../src/dev-secret.js';
 import { CLIError, EXIT_FAILURE } from '../cli/errors.js';
 import type { CommandIO } from '../cli/run-main.js';
@@ -71,7 +71,7 @@ export async function tokenCommand(io: CommandIO, argv: readonly string[]): Prom
     const flag = String(issue?.path[0] ?? 'input');
     throw new CLIError(`token: --${flag} ${issue?.message ?? 'is invalid'}`, { flag });
   }
-  let config;
+  let config: AppConfig;
   try {
     config = loadConfig(io.env, { developmentSecret: () => developmentSecret() });
   } catch (err) {

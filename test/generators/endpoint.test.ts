@@ -28,7 +28,8 @@ describe('generate endpoint', () => {
     expect(result).toMatchObject({ code: 0, stderr: '' });
     const after = await snapshotTree(dir);
     expect(added(before, after)).toEqual(['.golden-path/manifest.json', 'src/endpoints/create-order.ts', 'test/endpoints/create-order.security.test.ts']);
-    expect(changed(before, after)).toEqual(['src/routes.ts']);
+    // The inventory follows the registry in the same change set.
+    expect(changed(before, after)).toEqual(['openapi.json', 'src/routes.ts']);
     await expect(await readFile(join(dir, 'src/endpoints/create-order.ts'), 'utf8')).toMatchFileSnapshot('__snapshots__/create-order.ts.snap');
     await expect(await readFile(join(dir, 'test/endpoints/create-order.security.test.ts'), 'utf8')).toMatchFileSnapshot(
       '__snapshots__/create-order.security.test.ts.snap',
@@ -95,7 +96,7 @@ describe('generate endpoint', () => {
       generator: 'endpoint',
       dryRun: false,
       created: ['src/endpoints/create-order.ts', 'test/endpoints/create-order.security.test.ts', '.golden-path/manifest.json'],
-      modified: ['src/routes.ts'],
+      modified: ['src/routes.ts', 'openapi.json'],
       unchanged: [],
     });
     const again = await run(dir, [...CREATE_ORDER, '--json']);

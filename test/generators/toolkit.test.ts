@@ -23,6 +23,7 @@ describe('generator toolkit', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme' }), (text) => {
         for (const literal of [stringLiteral(text), jsonLiteral(text)]) {
+          // golden-path-ignore dynamic-code -- evaluates the generated literal to prove it is valid JavaScript
           expect(new Function(`return ${literal};`)()).toBe(text);
           expect(literal).not.toMatch(/[\n\r]/);
         }
