@@ -47,3 +47,4 @@ export async function goldenPath(io: CommandIO): Promise<number> {
   }
   return command.run(io, rest);
 }
+
