@@ -35,6 +35,9 @@ function listing(plop: NodePlopAPI): string {
 Generators:
 ${rows.join('\n')}
 
+  prompt      print a prompt for an assistant to implement a generated artifact's logic
+  ai-context  write AGENTS.md and the Copilot and Cursor rule files from the golden-path rules
+
 Run generate <generator> --help for its flags.
 `;
 }
@@ -132,6 +135,12 @@ async function report(io: CommandIO, generator: string, outcome: Outcome, json: 
   else io.stdout.write(`${lines.join('\n')}\n${idle ? 'nothing to do: every file is already up to date\n' : ''}`);
 }
 
+async function specialCommand(name: string): Promise<((io: CommandIO, argv: readonly string[]) => Promise<number>) | undefined> {
+  if (name === 'prompt') return (await import('../ai/prompt.js')).promptCommand;
+  if (name === 'ai-context') return (await import('../ai/context.js')).aiContextCommand;
+  return undefined;
+}
+
 /**
  * `generate <generator> [name] [--flag value]...`: plans the generator's changes in memory, then
  * prints them (`--dry-run`) or writes them all at once.
@@ -143,6 +152,9 @@ export async function generate(io: CommandIO, options: GenerateOptions = {}): Pr
   const [name, ...rest] = io.argv;
   const json = rest.includes('--json');
   try {
+    // prompt and ai-context render text from the project rather than planning from answers.
+    const special = name === undefined ? undefined : await specialCommand(name);
+    if (special !== undefined) return await special(io, rest);
     const plop = await loadPlop(io.cwd);
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       io.stdout.write(listing(plop));

@@ -1,6 +1,8 @@
 import { checkCommand } from '../commands/check.js';
+import { mcpCommand } from '../commands/mcp.js';
 import { migrateCommand } from '../commands/migrate.js';
 import { openapiCommand, routesCommand } from '../commands/openapi.js';
+import { prNoteCommand } from '../commands/pr-note.js';
 import { tokenCommand } from '../commands/token.js';
 import { CLIError } from './errors.js';
 import type { CommandIO } from './run-main.js';
@@ -13,6 +15,8 @@ const COMMANDS: Readonly<Record<string, { run: Subcommand; summary: string }>> =
   check: { run: checkCommand, summary: 'prove nothing stepped off the golden path (exit 1 on violations)' },
   openapi: { run: openapiCommand, summary: 'write openapi.json from the registry' },
   routes: { run: routesCommand, summary: 'print the registry as a table' },
+  'pr-note': { run: prNoteCommand, summary: 'draft the pull request note: generated vs hand-edited files, permissions, checks' },
+  mcp: { run: mcpCommand, summary: 'serve the generators to AI assistants (Model Context Protocol, stdio)' },
 };
 
 export const GOLDEN_PATH_HELP = `Usage: golden-path <command> [flags]

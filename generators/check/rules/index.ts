@@ -1,4 +1,5 @@
 import type { Rule, RuleMeta } from '../types.js';
+import { aiContextStale } from './ai-context.js';
 import { blessedChecksum } from './blessed.js';
 import { weakCrypto } from './crypto.js';
 import { publicReason, securityTest } from './endpoints.js';
@@ -44,6 +45,7 @@ export const RULES: readonly Rule[] = [
   installScript,
   license,
   openapiDrift,
+  aiContextStale,
 ];
 
 /** Every rule id with its doc line, in `--list` order. */
