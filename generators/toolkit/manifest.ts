@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { CLIError, EXIT_FAILURE } from '../cli/errors.js';
+import { OPENAPI_FILE } from '../inventory/load.js';
 import type { ChangeSet } from './change-set.js';
 
 /** Committed with the project; `.golden-path/` otherwise holds only git-ignored local secrets. */
@@ -66,10 +67,12 @@ export async function planManifest(plan: ChangeSet, generator: string, answers: 
     if (text !== null) files[path] = contentHash(text);
   }
   const owned = new Set(Object.keys(files));
+  // openapi.json is derived from the whole registry and rewritten by whichever run changes the
+  // API, so it belongs to no single entry; listing it would make a re-run rewrite the manifest.
   const edits = plan
     .list()
     .map((change) => change.path)
-    .filter((path) => !owned.has(path) && path !== MANIFEST_PATH)
+    .filter((path) => !owned.has(path) && path !== MANIFEST_PATH && path !== OPENAPI_FILE)
     .sort();
   const entry: ManifestEntry = { generator, name, answers: sortedObject(answers), files: sortedObject(files), edits };
   const others = manifest.entries.filter((e) => !(e.generator === generator && e.name === name));
