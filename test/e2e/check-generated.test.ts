@@ -58,8 +58,8 @@ describe('check on a generated tree', () => {
     await writeFile(join(dir, 'src/routes.ts'), routes.replace(/^ {2}getOrder,\n/m, ''));
     const app = await readFile(join(dir, 'src/app.ts'), 'utf8');
     const mounted = app.replace(
-      '  app.use(mountEndpoints(',
-      "  app.get('/orders/:orderId', (req, res) => {\n    res.json({ id: req.params.orderId });\n  });\n  app.use(mountEndpoints(",
+      /^ {2}app\.use\(\s*mountEndpoints\(/m,
+      (mount) => `  app.get('/orders/:orderId', (req, res) => {\n    res.json({ id: req.params.orderId });\n  });\n${mount}`,
     );
     expect(mounted).not.toBe(app);
     await writeFile(join(dir, 'src/app.ts'), mounted);
