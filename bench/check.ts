@@ -56,7 +56,7 @@ export default [
 `;
 
 /** A copy of the project with `count` endpoints and their security tests, as the generator writes them. */
-async function generatedTree(count: number): Promise<string> {
+export async function generatedTree(count: number): Promise<string> {
   const dir = await copyProject('golden-path-bench-check-');
   const handlebars = Handlebars.create();
   registerHelpers({ setHelper: (name: string, fn: Handlebars.HelperDelegate) => handlebars.registerHelper(name, fn) } as unknown as NodePlopAPI);

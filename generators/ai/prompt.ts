@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { lintSource } from '@secretlint/core';
 import pluralize from 'pluralize';
-import { creator as recommended } from '@secretlint/secretlint-rule-preset-recommend';
+import { scanText } from '../check/rules/secretlint-scan.js';
 import { CLIError, EXIT_USAGE } from '../cli/errors.js';
 import { MANIFEST_PATH, parseManifest, type ManifestEntry } from '../toolkit/manifest.js';
 import { resolveTarget } from '../toolkit/paths.js';
@@ -25,21 +24,14 @@ const ZONE_END = '// ---- End of business logic.';
 const MAX_CONTEXT_BYTES = 64 * 1024;
 const PERMISSION = /\bpermission:\s*'([^'\n]{1,100})'/g;
 
-type CoreConfig = Parameters<typeof lintSource>[0]['options']['config'];
-const SECRETLINT_CONFIG: CoreConfig = { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: recommended }] };
-
 /** A context file secretlint flags is refused whole: a prompt leaves the machine. */
 async function screenContext(file: string, text: string): Promise<void> {
   if (Buffer.byteLength(text) > MAX_CONTEXT_BYTES)
     throw new CLIError(`prompt: --context ${file} is over ${MAX_CONTEXT_BYTES} bytes`, { flag: 'context', code: 'ERR_CONTEXT_TOO_LARGE' });
-  const result = await lintSource({
-    source: { content: text, filePath: file, contentType: 'text' },
-    options: { config: SECRETLINT_CONFIG, maskSecrets: true },
-  });
-  const first = result.messages[0];
+  const [first] = await scanText(file, text);
   if (first !== undefined) {
     throw new CLIError(
-      `prompt: --context ${file} line ${first.loc.start.line} looks like a secret (secretlint ${first.ruleId}); remove it, prompts never carry secrets`,
+      `prompt: --context ${file} line ${first.line} looks like a secret (secretlint ${first.ruleId}); remove it, prompts never carry secrets`,
       {
         flag: 'context',
         code: 'ERR_CONTEXT_SECRET',

@@ -8,7 +8,6 @@ import { blessedChecksums, CHECKSUM_FILE } from '../check/rules/blessed.js';
 import { loadConfig } from '../check/config.js';
 import { CLIError, EXIT_FAILURE, EXIT_OK } from '../cli/errors.js';
 import type { CommandIO } from '../cli/run-main.js';
-import { renderOpenApi } from '../inventory/load.js';
 
 export const CHECK_HELP = `Usage: golden-path check [paths...] [--format text|json|sarif] [--output file]
        golden-path check --list
@@ -97,7 +96,7 @@ export async function checkCommand(io: CommandIO, argv: readonly string[]): Prom
   for (const path of paths) {
     if ((await stat(join(io.cwd, path)).catch(() => null)) === null) throw new CLIError(`check: path "${path.slice(0, 80)}" does not exist`, { flag: 'paths' });
   }
-  const result = await runCheck({ root: io.cwd, paths, env: io.env, renderInventory: () => renderOpenApi(io.cwd) });
+  const result = await runCheck({ root: io.cwd, paths, env: io.env, renderInventory: async () => (await import('../inventory/load.js')).renderOpenApi(io.cwd) });
   const { violations, filesChecked } = result;
   const text =
     format === 'json'

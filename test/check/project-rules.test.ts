@@ -8,6 +8,7 @@ import { blessedChecksums, blessedChecksum } from '../../generators/check/rules/
 import { securityTest } from '../../generators/check/rules/endpoints.js';
 import { openapiDrift } from '../../generators/check/rules/inventory.js';
 import { secret } from '../../generators/check/rules/secrets.js';
+import { scanText } from '../../generators/check/rules/secretlint-scan.js';
 import { dependencyAllowlist, installScript, license, lockfileSource } from '../../generators/check/rules/supply-chain.js';
 import type { Rule } from '../../generators/check/types.js';
 
@@ -218,6 +219,16 @@ describe('check: paths', () => {
       ),
     });
     expect(await check(root, securityTest)).toEqual([]);
+  });
+});
+
+describe('check: secretlint profiler', () => {
+  it('a scan leaves no profiler marks behind (secretlint 11 marks every rule on every file, at a cost growing with the files before)', async () => {
+    const url = ['https://', 'ci', ':', 'Qm7vT3kX9pL2', '@', 'git.example.test/x.git'].join('');
+    performance.clearMarks();
+    const found = await scanText('docs/a.md', `see ${url}\n`);
+    expect(found.map((f) => [f.line, f.ruleId])).toEqual([[1, '@secretlint/secretlint-rule-basicauth']]);
+    expect(performance.getEntriesByType('mark').map((mark) => mark.name)).toEqual([]);
   });
 });
 

@@ -1,47 +1,24 @@
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { lintSource } from '@secretlint/core';
-import { creator as recommended } from '@secretlint/secretlint-rule-preset-recommend';
+import { Worker } from 'node:worker_threads';
 import type { ProjectRule, SourceRule, Violation } from '../types.js';
 import { asNode, identifierName, keyName, propertyName, stringValue, type AnyNode } from './_ast.js';
 
-type CoreConfig = Parameters<typeof lintSource>[0]['options']['config'];
-
-const SECRETLINT_CONFIG: CoreConfig = { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: recommended }] };
-// Binary and generated files secretlint cannot read meaningfully.
-const SKIP = /\.(?:png|jpe?g|gif|ico|webp|woff2?|ttf|wasm|zip|gz|tgz|pdf|snap)$/i;
-const MAX_BYTES = 1024 * 1024;
-
-type Finding = Pick<Violation, 'line' | 'column' | 'message'>;
-
-// secretlint costs about a millisecond per kilobyte; a file it has seen with the same bytes
-// (and the same rules) is not scanned again. The cache is machine state, like node_modules.
-const CACHE_FILE = join('node_modules', '.cache', 'golden-path', 'secretlint-v1.json');
-
-async function loadCache(root: string): Promise<Map<string, Finding[]>> {
-  try {
-    return new Map(Object.entries(JSON.parse(await readFile(join(root, CACHE_FILE), 'utf8')) as Record<string, Finding[]>));
-  } catch {
-    return new Map();
-  }
+interface ScanReply {
+  readonly results?: readonly { file: string; findings: readonly Pick<Violation, 'line' | 'column' | 'message'>[] }[];
+  readonly error?: string;
 }
 
-async function saveCache(root: string, cache: ReadonlyMap<string, Finding[]>): Promise<void> {
-  const target = join(root, CACHE_FILE);
-  try {
-    await mkdir(dirname(target), { recursive: true });
-    const temp = `${target}.${process.pid}.tmp`;
-    await writeFile(temp, JSON.stringify(Object.fromEntries(cache)));
-    await rename(temp, target);
-  } catch {
-    // A cache that cannot be written only costs speed.
-  }
-}
-
-async function scan(file: string, content: string): Promise<Finding[]> {
-  const result = await lintSource({ source: { content, filePath: file, contentType: 'text' }, options: { config: SECRETLINT_CONFIG, maskSecrets: true } });
-  return result.messages.map((m) => ({ line: m.loc.start.line, column: m.loc.start.column + 1, message: `${m.message} (secretlint ${m.ruleId})` }));
+/** secretlint over the files on a worker thread (see secretlint-worker.js for why). */
+function scanOnWorker(root: string, files: readonly string[], whole: boolean): Promise<Violation[]> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./secretlint-worker.js', import.meta.url), { workerData: { root, files, whole } });
+    worker.once('message', (reply: ScanReply) => {
+      void worker.terminate();
+      if (reply.error !== undefined || reply.results === undefined) reject(new Error(`secretlint: ${reply.error ?? 'no result'}`));
+      else resolve(reply.results.flatMap(({ file, findings }) => findings.map((f) => ({ ruleId: 'secret', file, ...f }))));
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`secretlint: worker stopped (exit ${code})`)));
+  });
 }
 
 /** Secrets in any project file, found by secretlint's recommended preset. */
@@ -51,30 +28,8 @@ export const secret: ProjectRule = {
   id: 'secret',
   doc: 'A secret (key, token, private key, password in a connection string) in a project file, found by secretlint',
   fix: 'Remove it, rotate it (it is in the history now), and read it from the environment or a secret store at run time.',
-  async check(context) {
-    const targets = context.files.filter((file) => !SKIP.test(file));
-    const cache = await loadCache(context.root);
-    const seen = new Map<string, Finding[]>();
-    let scanned = 0;
-    const results = await Promise.all(
-      targets.map(async function scanFile(file): Promise<Violation[]> {
-        const content = await context.read(file);
-        if (content === null || content.length > MAX_BYTES) return [];
-        // The path is part of the key: some rules look at the file name (.npmrc, .env).
-        const key = createHash('sha256').update(file).update('\0').update(content).digest('base64url');
-        let findings = cache.get(key);
-        if (findings === undefined) {
-          findings = await scan(file, content);
-          scanned += 1;
-        }
-        seen.set(key, findings);
-        return findings.map((f) => ({ ruleId: 'secret', file, ...f }));
-      }),
-    );
-    // Only what this run saw is kept, so the cache never outgrows the project.
-    if (scanned > 0 || seen.size !== cache.size)
-      await saveCache(context.root, context.files.length === context.allFiles.length ? seen : new Map([...cache, ...seen]));
-    return results.flat();
+  check(context) {
+    return scanOnWorker(context.root, context.files, context.files.length === context.allFiles.length);
   },
 };
 
