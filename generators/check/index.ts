@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Visitor } from 'oxc-parser';
 import { loadConfig, parseConfig, type CheckConfig } from './config.js';
 import { listFiles, selected } from './files.js';
 import { RULES, RULE_METAS } from './rules/index.js';
-import { ParseError, parseSource, SOURCE_EXTENSIONS } from './source.js';
-import { applySuppressions, readSuppressions, type Suppression } from './suppress.js';
-import type { AnyNode } from './rules/_ast.js';
-import type { ProjectContext, ProjectRule, Rule, SourceFile, SourceRule, Violation } from './types.js';
+import { checkSources } from './parallel.js';
+import { checkOneSource } from './run-source.js';
+import { SOURCE_EXTENSIONS } from './source.js';
+import { applySuppressions, type Suppression } from './suppress.js';
+import type { ProjectContext, ProjectRule, Rule, SourceRule, Violation } from './types.js';
 
 export type { Violation, RuleMeta, Rule } from './types.js';
 export { RULE_METAS } from './rules/index.js';
@@ -21,6 +21,8 @@ export interface CheckOptions {
   readonly renderInventory?: () => Promise<string>;
   /** Rules to run; every rule by default. */
   readonly rules?: readonly Rule[];
+  /** From this many source files on, a second thread shares the parsing (default PARALLEL_FROM). */
+  readonly parallelFrom?: number;
 }
 
 export interface CheckResult {
@@ -28,49 +30,6 @@ export interface CheckResult {
   readonly filesChecked: number;
   /** Milliseconds per phase, for the benchmark. */
   readonly timings: Readonly<Record<string, number>>;
-}
-
-function runSourceRules(file: SourceFile, rules: readonly SourceRule[], config: CheckConfig): Violation[] {
-  const found: Violation[] = [];
-  const merged = new Map<string, ((node: AnyNode) => void)[]>();
-  for (const rule of rules) {
-    if (!rule.applies(file)) continue;
-    const report = (node: { readonly start: number }, message: string) => {
-      const { line, column } = file.position(node.start);
-      found.push({ ruleId: rule.id, file: file.path, line, column, message });
-    };
-    for (const [type, handler] of Object.entries(rule.visitor(file, report, config))) {
-      const list = merged.get(type) ?? [];
-      list.push(handler);
-      merged.set(type, list);
-    }
-  }
-  if (merged.size === 0) return found;
-  const handlers: Record<string, (node: unknown) => void> = {};
-  for (const [type, list] of merged) {
-    handlers[type] = function dispatch(node) {
-      for (const handler of list) handler(node as AnyNode);
-    };
-  }
-  new Visitor(handlers).visit(file.program);
-  return found;
-}
-
-function checkOneSource(
-  path: string,
-  text: string,
-  rules: readonly SourceRule[],
-  config: CheckConfig,
-  known: ReadonlySet<string>,
-): { violations: Violation[]; suppressions: Suppression[] } {
-  try {
-    const file = parseSource(path, text);
-    const { suppressions, problems } = readSuppressions(file, known);
-    return { violations: [...problems, ...runSourceRules(file, rules, config)], suppressions };
-  } catch (err) {
-    if (!(err instanceof ParseError)) throw err;
-    return { violations: [{ ruleId: 'parse-error', file: path, line: err.line, column: err.column, message: err.message }], suppressions: [] };
-  }
 }
 
 /**
@@ -160,17 +119,13 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const violations: Violation[] = [];
   const suppressionsByFile = new Map<string, Suppression[]>();
   const sources = files.filter((file) => SOURCE_EXTENSIONS.test(file));
-  const texts = await Promise.all(sources.map(read));
-  lap('read');
-  for (const [index, path] of sources.entries()) {
-    // Give the project rules' callbacks a turn now and then.
-    if (index % 64 === 63) await new Promise((resolve) => setImmediate(resolve));
-    const text = texts[index];
-    if (text === null || text === undefined) continue;
-    const checked = checkOneSource(path, text, sourceRules, config, known);
-    violations.push(...checked.violations);
-    if (checked.suppressions.length > 0) suppressionsByFile.set(path, checked.suppressions);
-  }
+  const checked = await checkSources(options.root, sources, sourceRules, config, known, options.parallelFrom);
+  checked.forEach((result, index) => {
+    const path = sources[index];
+    if (result === null || path === undefined) return;
+    violations.push(...result.violations);
+    if (result.suppressions.length > 0) suppressionsByFile.set(path, result.suppressions);
+  });
   lap('source rules');
   for (const found of await Promise.all(projectRuns)) violations.push(...found);
   lap('project rules');

@@ -7,6 +7,7 @@ import { runData, runFailure } from '../toolkit/actions.js';
 import { inProcessEdits, type AstEdits } from '../toolkit/ast.js';
 import { ChangeSet, type PlannedChange } from '../toolkit/change-set.js';
 import { commit, nodeFs, type CommitFs } from '../toolkit/commit.js';
+import { projectFormatter } from '../toolkit/format.js';
 import { generatorConfig, type GeneratorConfig } from '../toolkit/generator.js';
 import { refreshInventory } from '../toolkit/inventory.js';
 import { planManifest } from '../toolkit/manifest.js';
@@ -99,6 +100,7 @@ async function runGenerator(plop: NodePlopAPI, name: string, config: GeneratorCo
       cause: failure,
     });
   }
+  await plan.finish(await projectFormatter(io.cwd));
   // openapi.json follows the registry in the same change set: a generated tree is already clean.
   await refreshInventory(plan, toolRoot);
   await planManifest(plan, name, parsed.data as Record<string, unknown>);

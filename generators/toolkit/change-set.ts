@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { CLIError } from '../cli/errors.js';
+import type { Formatter } from './format.js';
 import { resolveTarget } from './paths.js';
 
 export type ChangeKind = 'create' | 'modify' | 'unchanged';
@@ -39,6 +40,8 @@ export class ChangeSet {
   readonly #force: boolean;
   readonly #changes = new Map<string, PlannedChange>();
   readonly #generated = new Set<string>();
+  /** Files planned over existing content without --force: refused by `finish` unless formatting makes them equal. */
+  readonly #conflicts = new Map<string, string>();
 
   constructor(root: string, options: { readonly force: boolean }) {
     this.#root = root;
@@ -82,14 +85,32 @@ export class ChangeSet {
   /** Plans a new file; an existing file with other content needs `force`. */
   async create(path: string, content: string, options: { readonly flag?: string } = {}): Promise<PlannedChange> {
     const { absolute, original, text } = await this.#current(path);
-    if (text !== null && text !== content && !this.#force) {
-      throw new CLIError(`${path} already exists with other content; pass --force to overwrite it`, {
-        code: 'ERR_FILE_EXISTS',
-        flag: options.flag ?? 'force',
-      });
-    }
+    if (text !== null && text !== content && !this.#force) this.#conflicts.set(path, options.flag ?? 'force');
+    else this.#conflicts.delete(path);
     this.#generated.add(path);
     return this.#record(path, absolute, original, content);
+  }
+
+  /**
+   * Ends planning: formats every created or modified file with the project's formatter (so the
+   * plan, its diff and the manifest's hashes are of what lands), then refuses a file that exists
+   * with other content, unless --force. Until then that check waits, since the existing file is
+   * formatted and the freshly rendered one not yet.
+   */
+  async finish(format?: Formatter): Promise<void> {
+    if (format !== undefined) {
+      const pending = new Map(this.list().flatMap((c) => (c.kind === 'unchanged' ? [] : ([[c.path, c.after]] as const))));
+      for (const [path, text] of await format(pending)) {
+        const change = this.#changes.get(path);
+        if (change !== undefined) this.#record(path, change.absolute, change.original, text);
+      }
+    }
+    for (const [path, flag] of this.#conflicts) {
+      const change = this.#changes.get(path);
+      if (change !== undefined && change.before !== null && change.before !== change.after) {
+        throw new CLIError(`${path} already exists with other content; pass --force to overwrite it`, { code: 'ERR_FILE_EXISTS', flag });
+      }
+    }
   }
 
   /** Plans a file only if it does not exist yet; an existing one is left as it is. */

@@ -1,9 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nameForms, nameProblem } from '../../generators/toolkit/names.js';
-import { copyProject, removeProject, run } from './project.js';
+import { copyProject, PROJECT, removeProject, run } from './project.js';
 
 let dir: string;
 
@@ -58,6 +59,9 @@ const DERIVED = ['gadget', 'gadgets', 'invoice', 'invoices'].flatMap((name) => {
     `${pascal}Response`, `Create${pascal}Body`, `Update${pascal}Body`, `to${pascal}Response`, `toNew${pascal}`, `to${pascal}Patch`, `New${pascal}`, `${pascal}Patch`, `List${pascal}Query`];
 });
 
+// Every TypeScript file the runs below wrote, for the formatting check after them.
+const written: string[] = [];
+
 describe('names the generated code declares', () => {
   it('are all refused as generator names, so no answer can collide with one', async () => {
     const declared = new Set<string>();
@@ -65,6 +69,7 @@ describe('names the generated code declares', () => {
       const result = await run(dir, [...argv, '--json']);
       expect(result.code, result.stderr).toBe(0);
       const { created } = JSON.parse(result.stdout) as { created: string[] };
+      written.push(...created.filter((f) => f.endsWith('.ts')));
       for (const file of created.filter((f) => f.endsWith('.ts'))) {
         for (const name of declaredNames(await readFile(join(dir, file), 'utf8'))) declared.add(name);
       }
@@ -78,5 +83,15 @@ describe('names the generated code declares', () => {
     const result = await run(dir, ['endpoint', 'call', '--method', 'GET', '--path', '/calls', '--permission', 'calls:read']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error: --name must not equal a name the generated code already uses/);
+  });
+});
+
+describe('every template variant, as written', () => {
+  it("passes the project's formatter check (Biome), registry included", async () => {
+    expect(written.length).toBeGreaterThan(20);
+    const biome = join(PROJECT, 'node_modules/@biomejs/biome/bin/biome');
+    const result = spawnSync(process.execPath, [biome, 'format', '--vcs-enabled=false', 'src/routes.ts', ...written], { cwd: dir, encoding: 'utf8' });
+    expect(result.stderr.split('\n').filter((line) => line.includes('format ━'))).toEqual([]);
+    expect(result.status).toBe(0);
   });
 });
