@@ -12,7 +12,7 @@ import type { SourceRule } from './types.js';
  */
 export const PARALLEL_FROM = 400;
 
-interface Job {
+export interface Job {
   readonly root: string;
   readonly sources: readonly string[];
   readonly ruleIds: readonly string[];
@@ -21,7 +21,7 @@ interface Job {
   readonly shared: SharedArrayBuffer;
 }
 
-type Indexed = readonly [index: number, result: SourceResult];
+export type Indexed = readonly [index: number, result: SourceResult];
 
 function readText(path: string): string | null {
   try {
@@ -46,6 +46,20 @@ function drain(job: Job, rules: readonly SourceRule[], known: ReadonlySet<string
 function sourceRules(ids: readonly string[]): SourceRule[] {
   const wanted = new Set(ids);
   return RULES.filter((rule): rule is SourceRule => rule.kind === 'source' && wanted.has(rule.id));
+}
+
+/**
+ * Starts the helper thread on a job; it takes files from `job.shared`'s counter until none are
+ * left, then posts what it found, by source index.
+ */
+export function startHelper(job: Job): { worker: Worker; results: Promise<Indexed[]> } {
+  const worker = new Worker(new URL('./source-worker.js', import.meta.url), { workerData: job });
+  const results = new Promise<Indexed[]>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`check: the parsing thread stopped (exit ${code})`)));
+  });
+  return { worker, results };
 }
 
 /** The helper thread's side (started through source-worker.js). */
@@ -78,25 +92,16 @@ export async function checkSources(
   // Rules passed in that are not the registry's own cannot be rebuilt on another thread.
   const helper =
     sources.length >= parallelFrom && rules.every((rule) => registered.has(rule.id))
-      ? new Worker(new URL('./source-worker.js', import.meta.url), {
-          workerData: { root, sources, ruleIds: rules.map((rule) => rule.id), config, shared } satisfies Job,
-        })
+      ? startHelper({ root, sources, ruleIds: rules.map((rule) => rule.id), config, shared })
       : undefined;
-  const fromHelper =
-    helper === undefined
-      ? undefined
-      : new Promise<Indexed[]>((resolve, reject) => {
-          helper.once('message', resolve);
-          helper.once('error', reject);
-        });
-  fromHelper?.catch(() => undefined);
+  helper?.results.catch(() => undefined);
   const results: Indexed[] = [];
   const job: Job = { root, sources, ruleIds: [], config, shared };
   // In slices, so that the project rules' callbacks (secretlint's worker, the inventory's child) get a turn.
   while (drain(job, rules, known, counter, results, 64)) await new Promise((resolve) => setImmediate(resolve));
-  if (helper !== undefined && fromHelper !== undefined) {
-    if (Atomics.load(counter, 1) === 1) results.push(...(await fromHelper));
-    await helper.terminate();
+  if (helper !== undefined) {
+    if (Atomics.load(counter, 1) === 1) results.push(...(await helper.results));
+    await helper.worker.terminate();
   }
   const ordered: (SourceResult | null)[] = sources.map(() => null);
   for (const [index, result] of results) ordered[index] = result;
