@@ -15,7 +15,7 @@ const MODULE = join(ROOT, 'bench', 'check.ts');
 export const policyCheckSection: Section = {
   id: 'check',
   title: 'Policy check',
-  estimateSeconds: 120,
+  estimateSeconds: 200,
   async run(context: BenchContext): Promise<string> {
     const present = await access(MODULE).then(
       () => true,
