@@ -43,10 +43,10 @@ export function createBatchRunner(pglite: PGlite): <R>(settings: readonly Settin
   return async function runWithSettings<R>(settings: readonly Setting[], query: CompiledQuery): Promise<QueryResult<R>> {
     const types = await typesOf(query.sql);
     const parts: Uint8Array[] = [];
-    for (const [name, value] of settings) {
+    if (settings.length > 0) {
       parts.push(
-        protocol.serialize.parse({ text: 'select set_config($1, $2, true)', types: [25, 25] }),
-        protocol.serialize.bind({ values: [name, value] }),
+        protocol.serialize.parse({ text: settingsStatement(settings.length), types: settings.flatMap(() => [TEXT, TEXT]) }),
+        protocol.serialize.bind({ values: settings.flat() }),
         // The result parser pairs every row with a description.
         protocol.serialize.describe({ type: 'P' }),
         protocol.serialize.execute({}),
@@ -63,10 +63,19 @@ export function createBatchRunner(pglite: PGlite): <R>(settings: readonly Settin
     // PGlite's own lock too, as its `query()` takes it (listeners, its own transactions).
     const { messages } = await pglite.runExclusive(() => pglite.execProtocol(message));
     // One result per statement: the settings' first, the statement's last.
-    const result = parse.parseResults(messages, pglite.parsers).at(settings.length);
+    const result = parse.parseResults(messages, pglite.parsers).at(-1);
     const rows = (result?.rows ?? []) as R[];
     return result?.affectedRows === undefined ? { rows } : { rows, numAffectedRows: BigInt(result.affectedRows) };
   };
+}
+
+const TEXT = 25;
+const settingsStatements: string[] = [];
+
+/** `select set_config($1, $2, true), set_config($3, $4, true)...`: placeholders only, never values. */
+function settingsStatement(count: number): string {
+  settingsStatements[count] ??= `select ${Array.from({ length: count }, (_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`;
+  return settingsStatements[count];
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
