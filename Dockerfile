@@ -26,7 +26,8 @@ RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME /data
 EXPOSE 3000
-# /health answers only once the database is open and migrated.
+# /health is liveness: it answers while the database still opens; requests to other routes are
+# held until it is open (README, "Start-up and /health"), and a failed open ends the process.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # node runs as PID 1: the server installs its own SIGTERM/SIGINT handlers (PID 1 gets no default

@@ -4,7 +4,7 @@ import helmet from 'helmet';
 import { authenticate } from '../blessed/auth/index.js';
 import type { Database } from '../blessed/db/index.js';
 import { mountEndpoints, type Endpoint } from '../blessed/endpoint/index.js';
-import { notFoundHandler, problemHandler } from '../blessed/errors/index.js';
+import { DependencyError, notFoundHandler, problemHandler } from '../blessed/errors/index.js';
 import { requestLogging, type Logger } from '../blessed/logger/index.js';
 import { rateLimit, type RateLimitStore } from '../blessed/ratelimit/index.js';
 import { DEFAULT_RATE_LIMITS, type AppConfig } from './config.js';
@@ -20,7 +20,15 @@ export interface AppDependencies {
   readonly database?: Database;
   /** Rate-limit counters shared by several instances (PostgreSQL); default: in memory, one set per app. */
   readonly rateLimitStore?: (limiter: 'anonymous' | 'authenticated') => RateLimitStore;
+  /**
+   * Settles once the database is open and migrated. Until then only the liveness probe is
+   * answered; every other request waits for it, and gets a 503 if it fails. Default: ready.
+   */
+  readonly ready?: Promise<unknown>;
 }
+
+/** The liveness probe: answered as soon as the service listens, while the database still opens. */
+export const LIVENESS_PATH = '/health';
 
 /**
  * Builds the service. Everything reachable is in the registry and goes through the blessed
@@ -58,6 +66,17 @@ export function createApp(settings: AppSettings, deps: AppDependencies): Express
     if (req.headers.authorization === undefined) void limitAnonymous(req, res, next);
     else next();
   });
+  const ready = deps.ready;
+  if (ready !== undefined) {
+    let state: 'opening' | 'open' | 'failed' = 'opening';
+    ready.then(() => (state = 'open'), () => (state = 'failed'));
+    const unavailable = () => new DependencyError(503, 'ERR_DB_UNAVAILABLE', { reason: 'the database did not open' });
+    app.use(function awaitDatabase(req, _res, next) {
+      if (state === 'open' || req.path === LIVENESS_PATH) return next();
+      if (state === 'failed') return next(unavailable());
+      ready.then(() => next(), () => next(unavailable()));
+    });
+  }
   const origins = settings.corsOrigins ?? [];
   if (origins.length > 0) {
     app.use(cors({ origin: [...origins], methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], maxAge: 600 }));

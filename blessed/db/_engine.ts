@@ -1,8 +1,9 @@
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql, type CompiledQuery, type QueryResult } from 'kysely';
 import pg from 'pg';
 import type { Logger } from '../logger/_types.js';
 import { toDbError } from './_errors.js';
 import { createPglite } from './_initial-data.js';
+import type { Setting } from './_pglite-batch.js';
 import { pgliteDialect } from './_pglite-dialect.js';
 import { oneStatementPool } from './_single-statement.js';
 
@@ -14,6 +15,11 @@ export interface Engine {
   readonly kysely: Kysely<LooseDb>;
   /** The non-superuser role tenant queries switch to, so row-level security applies to them. */
   readonly tenantRole: string | undefined;
+  /**
+   * One statement with transaction-local settings, in a transaction of its own and one round
+   * trip (the embedded engine); undefined where the settings take a transaction of their own.
+   */
+  readonly runWithSettings: (<R>(settings: readonly Setting[], query: CompiledQuery) => Promise<QueryResult<R>>) | undefined;
 }
 
 export interface EngineOptions {
@@ -28,10 +34,13 @@ export const MIGRATIONS_TABLE = 'golden_path_migrations';
 /** An arbitrary constant: the advisory lock that serialises start-up and migrations. */
 export const MIGRATION_LOCK = 4_242_170_001;
 
-async function openPglite(options: EngineOptions): Promise<Kysely<LooseDb>> {
+type Opened = Pick<Engine, 'kysely' | 'runWithSettings'>;
+
+async function openPglite(options: EngineOptions): Promise<Opened> {
   const inMemory = options.dataDir === undefined || options.dataDir === 'memory';
   const pglite = await createPglite(inMemory ? undefined : options.dataDir, options.logger);
-  return new Kysely<LooseDb>({ dialect: pgliteDialect(pglite) });
+  const { dialect, runWithSettings } = pgliteDialect(pglite);
+  return { kysely: new Kysely<LooseDb>({ dialect }), runWithSettings };
 }
 
 function openPostgres(url: string, schema: string | undefined, logger: Logger): Kysely<LooseDb> {
@@ -83,7 +92,9 @@ export async function grantTenantRole(engine: Engine): Promise<void> {
 /** Opens PGlite (in memory or on a data directory) or, given a URL, a pool on a real server. */
 export async function openEngine(options: EngineOptions): Promise<Engine> {
   const kind = options.url === undefined ? 'pglite' : 'postgres';
-  const kysely = options.url === undefined ? await openPglite(options) : openPostgres(options.url, options.schema, options.logger);
+  const { kysely, runWithSettings }: Opened = options.url === undefined
+    ? await openPglite(options)
+    : { kysely: openPostgres(options.url, options.schema, options.logger), runWithSettings: undefined };
   try {
     if (options.schema !== undefined) {
       await sql`create schema if not exists ${sql.id(options.schema)}`.execute(kysely);
@@ -100,7 +111,7 @@ export async function openEngine(options: EngineOptions): Promise<Engine> {
         )`.execute(trx);
       return prepareTenantRole(trx, options.logger);
     });
-    const engine: Engine = { kind, kysely, tenantRole };
+    const engine: Engine = { kind, kysely, tenantRole, runWithSettings };
     await grantTenantRole(engine);
     return engine;
   } catch (err) {

@@ -14,20 +14,26 @@ import {
   type QueryResult,
   type TransactionSettings,
 } from 'kysely';
+import { createBatchRunner, type Setting } from './_pglite-batch.js';
 import { isOneStatement } from './_single-statement.js';
+
+/** Runs one statement with transaction-local settings, in its own transaction (see _pglite-batch). */
+export type RunWithSettings = <R>(settings: readonly Setting[], query: CompiledQuery) => Promise<QueryResult<R>>;
 
 /**
  * A Kysely dialect over one in-process PGlite instance. PGlite is a single Postgres backend, so
  * the driver hands out its only connection to one holder at a time: a transaction keeps it from
  * BEGIN to COMMIT and every other query waits, which is what keeps transactions from interleaving.
  */
-export function pgliteDialect(pglite: PGlite): Dialect {
-  return {
+export function pgliteDialect(pglite: PGlite): { readonly dialect: Dialect; readonly runWithSettings: RunWithSettings } {
+  const driver = new PGliteDriver(pglite);
+  const dialect: Dialect = {
     createAdapter: (): DialectAdapter => new PostgresAdapter(),
-    createDriver: (): Driver => new PGliteDriver(pglite),
+    createDriver: (): Driver => driver,
     createQueryCompiler: (): QueryCompiler => new PostgresQueryCompiler(),
     createIntrospector: (db: Kysely<unknown>): DatabaseIntrospector => new PostgresIntrospector(db),
   };
+  return { dialect, runWithSettings: (settings, query) => driver.runWithSettings(settings, query) };
 }
 
 class PGliteConnection implements DatabaseConnection {
@@ -64,6 +70,7 @@ function toQueryResult<R>(rows: R[] | undefined, affected: number | undefined): 
 class PGliteDriver implements Driver {
   readonly #pglite: PGlite;
   readonly #connection: PGliteConnection;
+  readonly #batch: RunWithSettings;
   /** Resolves when the current holder releases the connection; each acquirer chains onto it. */
   #tail: Promise<void> = Promise.resolve();
   #release: (() => void) | undefined;
@@ -71,6 +78,17 @@ class PGliteDriver implements Driver {
   constructor(pglite: PGlite) {
     this.#pglite = pglite;
     this.#connection = new PGliteConnection(pglite);
+    this.#batch = createBatchRunner(pglite);
+  }
+
+  /** Holds the connection like a transaction does, so the batch never lands inside another one. */
+  async runWithSettings<R>(settings: readonly Setting[], query: CompiledQuery): Promise<QueryResult<R>> {
+    await this.acquireConnection();
+    try {
+      return await this.#batch<R>(settings, query);
+    } finally {
+      await this.releaseConnection();
+    }
   }
 
   async init(): Promise<void> {

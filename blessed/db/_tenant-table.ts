@@ -2,7 +2,6 @@ import { sql, type Compilable } from 'kysely';
 import { NotFoundError } from '../errors/index.js';
 import type { CursorCodec, CursorScope } from './_cursor.js';
 import type { Executor } from './_tenant.js';
-import { toDbError } from './_errors.js';
 import { TENANT_COLUMN, type Columns, type Insertable, type Row, type TableDefinition, type Updatable } from './_table.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -26,18 +25,11 @@ export interface Page<R> {
   readonly nextCursor: string | null;
 }
 
-type Run = <T>(op: (db: Executor) => Promise<T>) => Promise<T>;
+/** Runs one statement in the tenant's context and resolves to its rows. */
+type Run = <R>(build: (db: Executor) => Compilable<R>) => Promise<R[]>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CURSOR_FIELD = '__gp_cursor';
-
-async function execute<T>(query: Compilable & { execute(): Promise<T> }): Promise<T> {
-  try {
-    return await query.execute();
-  } catch (err) {
-    throw toDbError(err, query.compile().sql);
-  }
-}
 
 /**
  * One table seen by one tenant. Every statement it builds carries `tenant_id = <this tenant>` (or
@@ -92,24 +84,21 @@ export class TenantTable<C extends Columns, P extends keyof C & string> {
 
   async insert(values: Insertable<C>): Promise<Row<C>> {
     const columns = this.#columnsOf(values, 'insert');
-    return this.#run(async (db) => {
-      // The handle's own tenant, never the session setting: the setting is the policy's business.
-      const query = db.insertInto(this.#def.name).values({ ...columns, [TENANT_COLUMN]: this.#tenantId });
-      const rows = await execute(query.returning(this.#selection));
-      return rows[0] as Row<C>;
-    });
+    // The handle's own tenant, never the session setting: the setting is the policy's business.
+    const rows = await this.#run((db) =>
+      db.insertInto(this.#def.name).values({ ...columns, [TENANT_COLUMN]: this.#tenantId }).returning(this.#selection),
+    );
+    return rows[0] as Row<C>;
   }
 
   /** The row, or NotFoundError when it does not exist for this tenant (whether or not another has it). */
   async get(id: Row<C>[P]): Promise<Row<C>> {
     const key = this.#checkKey(id);
     const row = await this.#run((db) =>
-      execute(
-        db.selectFrom(this.#def.name)
-          .select(this.#selection)
-          .where(TENANT_COLUMN, '=', this.#tenantId)
-          .where(this.#pk, '=', key),
-      ),
+      db.selectFrom(this.#def.name)
+        .select(this.#selection)
+        .where(TENANT_COLUMN, '=', this.#tenantId)
+        .where(this.#pk, '=', key),
     );
     if (row[0] === undefined) throw new NotFoundError({ reason: `${this.#def.name} not found for tenant` });
     return row[0] as Row<C>;
@@ -120,13 +109,11 @@ export class TenantTable<C extends Columns, P extends keyof C & string> {
     const columns = this.#columnsOf(patch, 'update');
     if (Object.keys(columns).length === 0) return this.get(id);
     const rows = await this.#run((db) =>
-      execute(
-        db.updateTable(this.#def.name)
-          .set(columns)
-          .where(TENANT_COLUMN, '=', this.#tenantId)
-          .where(this.#pk, '=', key)
-          .returning(this.#selection),
-      ),
+      db.updateTable(this.#def.name)
+        .set(columns)
+        .where(TENANT_COLUMN, '=', this.#tenantId)
+        .where(this.#pk, '=', key)
+        .returning(this.#selection),
     );
     if (rows[0] === undefined) throw new NotFoundError({ reason: `${this.#def.name} not found for tenant` });
     return rows[0] as Row<C>;
@@ -135,12 +122,10 @@ export class TenantTable<C extends Columns, P extends keyof C & string> {
   async delete(id: Row<C>[P]): Promise<void> {
     const key = this.#checkKey(id);
     const rows = await this.#run((db) =>
-      execute(
-        db.deleteFrom(this.#def.name)
-          .where(TENANT_COLUMN, '=', this.#tenantId)
-          .where(this.#pk, '=', key)
-          .returning(this.#pk),
-      ),
+      db.deleteFrom(this.#def.name)
+        .where(TENANT_COLUMN, '=', this.#tenantId)
+        .where(this.#pk, '=', key)
+        .returning(this.#pk),
     );
     if (rows[0] === undefined) throw new NotFoundError({ reason: `${this.#def.name} not found for tenant` });
   }
@@ -180,7 +165,7 @@ export class TenantTable<C extends Columns, P extends keyof C & string> {
         const op = sql.raw(direction === 'asc' ? '>' : '<');
         query = query.where(sql<boolean>`(${sql.ref(orderBy)}, ${sql.ref(def.primaryKey)}) ${op} (${after.value}, ${after.key})`);
       }
-      return execute(query.orderBy(orderBy, direction).orderBy(def.primaryKey, direction).limit(limit + 1));
+      return query.orderBy(orderBy, direction).orderBy(def.primaryKey, direction).limit(limit + 1);
     });
 
     const page = rows.slice(0, limit);

@@ -1,5 +1,5 @@
 import { Mutex } from 'async-mutex';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Compilable, type Kysely, type Transaction } from 'kysely';
 import { AppError } from '../errors/index.js';
 import { TENANT_ID_RULE, tenantIdSchema } from '../validation/_tenant-id.js';
 import { tenantContextError, toDbError } from './_errors.js';
@@ -130,6 +130,35 @@ export async function inTenantContext<T>(
   }
 }
 
+/**
+ * One statement built by `build`, in this tenant's context. Outside a transaction, on an engine
+ * that can carry the settings with the statement (PGlite), that is one round trip in a
+ * transaction of its own; otherwise it is `inTenantContext`. Either way the setting and the
+ * statement are one step in one transaction.
+ */
+export async function runStatement<R>(scope: Scope, tenantId: string, build: (db: Executor) => Compilable<R>): Promise<R[]> {
+  const batch = scope.engine.runWithSettings;
+  if (scope.trx !== undefined || batch === undefined) {
+    return inTenantContext(scope, tenantId, async function statement(db) {
+      const query = build(db).compile();
+      try {
+        return (await db.executeQuery(query)).rows;
+      } catch (err) {
+        throw toDbError(err, query.sql);
+      }
+    });
+  }
+  if (!scope.isOpen()) throw new TypeError('The database is closed');
+  const role = scope.engine.tenantRole;
+  const settings: [string, string][] = role === undefined ? [[TENANT_SETTING, tenantId]] : [[TENANT_SETTING, tenantId], ['role', role]];
+  const query = build(scope.engine.kysely).compile();
+  try {
+    return (await batch<R>(settings, query)).rows;
+  } catch (err) {
+    throw toDbError(err, query.sql);
+  }
+}
+
 /** Runs `fn` in a new transaction whose handles are closed once it ends (commit or rollback). */
 export async function transactionScope<T>(engine: Engine, fn: (scope: Scope) => Promise<T>): Promise<T> {
   let fnFailed = false;
@@ -160,7 +189,7 @@ export function createTenantDb(scope: Scope, tenantIdInput: unknown, cursors: Cu
   return Object.freeze({
     tenantId,
     table<C extends Columns, P extends keyof C & string>(definition: TableDefinition<C, P>): TenantTable<C, P> {
-      return new TenantTable(definition, tenantId, (op) => inTenantContext(scope, tenantId, op), cursors);
+      return new TenantTable(definition, tenantId, (build) => runStatement(scope, tenantId, build), cursors);
     },
     async sql<R>(strings: TemplateStringsArray, ...values: unknown[]): Promise<R[]> {
       const query = toRawQuery<R>(strings, values);
