@@ -12,5 +12,12 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Generator end-to-end tests copy the project and spawn processes; two cores are all we have.
     pool: 'forks',
+    // vitest's default in a run is one worker fewer than the cores: one worker on two cores, with
+    // the other core idle whenever no test has a child process running.
+    maxWorkers: 2,
+    // Test files in a worker share its module cache: each file used to import express, kysely,
+    // zod and compile PGlite's WebAssembly again, half the CPU of the blessed tests. Nothing here
+    // mocks modules; a test that changes process-wide state puts it back.
+    isolate: false,
   },
 });

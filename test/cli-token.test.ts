@@ -1,14 +1,19 @@
 import { decodeJwt, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { goldenPathInProcess } from './support/cli.js';
 import { run } from './support/spawn.js';
 
 const BIN = 'generators/bin/golden-path.js';
 const SECRET = 's'.repeat(48);
 const env = { AUTH_JWT_SECRET: SECRET, AUTH_ISSUER: 'cli-test-issuer', AUTH_AUDIENCE: 'cli-test-audience' };
 
+// The command runs in this process, through the same exit-code mapping as the bin; the bin itself
+// (process exit codes and streams) is proved by the spawned tests at the end.
+const token = (args: readonly string[], extra: NodeJS.ProcessEnv = {}) => goldenPathInProcess(['token', ...args], { ...env, ...extra });
+
 describe('golden-path token', () => {
   it('prints only a token the service would accept', async () => {
-    const result = await run([BIN, 'token', '--tenant', 'acme', '--permissions', 'notes:read,notes:write', '--sub', 'alice-1'], env);
+    const result = await token(['--tenant', 'acme', '--permissions', 'notes:read,notes:write', '--sub', 'alice-1']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
@@ -23,14 +28,14 @@ describe('golden-path token', () => {
   });
 
   it('honours --ttl', async () => {
-    const result = await run([BIN, 'token', '--tenant', 'acme', '--permissions', '', '--ttl', '2h'], env);
+    const result = await token(['--tenant', 'acme', '--permissions', '', '--ttl', '2h']);
     expect(result.code).toBe(0);
     const payload = decodeJwt(result.stdout.trim());
     expect(payload.exp! - payload.iat!).toBe(7200);
   });
 
   it('refuses to run in production', async () => {
-    const result = await run([BIN, 'token', '--tenant', 'acme', '--permissions', 'a:b'], { ...env, NODE_ENV: 'production' });
+    const result = await token(['--tenant', 'acme', '--permissions', 'a:b'], { NODE_ENV: 'production' });
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^error: token: refuses to run with NODE_ENV=production/);
@@ -45,10 +50,18 @@ describe('golden-path token', () => {
     [['--tenant', 'acme', '--permissions', 'a:b', '--ttl', '25h'], /--ttl must be at most 24h/],
     [['--tenant', 'acme', '--permissions', 'a:b', '--bogus'], /Unknown option '--bogus'/],
   ])('rejects bad usage %j with exit 2 and one line', async (args, message) => {
-    const result = await run([BIN, 'token', ...args], env);
+    const result = await token(args);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(message);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('the bin exits 2 with the one line on stderr on bad usage', async () => {
+    const result = await run([BIN, 'token', '--tenant', 'acme', '--permissions', 'admin'], env);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^error: token: --permissions must be comma-separated resource:action/);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 
@@ -60,7 +73,7 @@ describe('golden-path token', () => {
   });
 
   it('rejects an unknown command with exit 2', async () => {
-    const result = await run([BIN, 'frobnicate'], env);
+    const result = await goldenPathInProcess(['frobnicate'], env);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/unknown command "frobnicate"/);
   });

@@ -45,6 +45,10 @@ describe('project invariants', () => {
       module: ts.ModuleKind.NodeNext,
       moduleResolution: ts.ModuleResolutionKind.NodeNext,
       target: ts.ScriptTarget.ES2023,
+      // The project's lib and types (tsconfig.json): without them the program also parses the DOM
+      // lib and every @types package installed, which this syntactic walk never looks at.
+      lib: ['lib.es2023.d.ts'],
+      types: ['node'],
       skipLibCheck: true,
       noEmit: true,
     });

@@ -12,10 +12,27 @@ export interface CommandIO {
 export type Command = (io: CommandIO) => Promise<number | void>;
 
 /**
- * The only place that touches the process: runs a command, prints a CLIError as one line on
- * stderr, and maps everything to an exit code. Unexpected errors keep their stack, since those
- * are bugs in the tool rather than in the user's input.
+ * Runs a command against any IO and maps the outcome to an exit code: a CLIError becomes one
+ * line on stderr, anything else keeps its stack, since those are bugs in the tool rather than in
+ * the user's input. Tests call it with in-memory streams; runMain calls it with the process's.
+ *
+ * @example
+ * const code = await runCommand(goldenPath, { argv: ['token', '--help'], stdout, stderr, stdin, env: {}, cwd });
  */
+export async function runCommand(command: Command, io: CommandIO): Promise<number> {
+  try {
+    return (await command(io)) ?? EXIT_OK;
+  } catch (err) {
+    if (err instanceof CLIError) {
+      io.stderr.write(`error: ${err.message}\n`);
+      return err.exitCode;
+    }
+    io.stderr.write(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return EXIT_FAILURE;
+  }
+}
+
+/** The only place that touches the process: runs a command on its streams and sets its exit code. */
 export async function runMain(command: Command): Promise<void> {
   const io: CommandIO = {
     argv: process.argv.slice(2),
@@ -25,17 +42,5 @@ export async function runMain(command: Command): Promise<void> {
     env: process.env,
     cwd: process.cwd(),
   };
-  let code: number;
-  try {
-    code = (await command(io)) ?? EXIT_OK;
-  } catch (err) {
-    if (err instanceof CLIError) {
-      process.stderr.write(`error: ${err.message}\n`);
-      code = err.exitCode;
-    } else {
-      process.stderr.write(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      code = EXIT_FAILURE;
-    }
-  }
-  process.exitCode = code;
+  process.exitCode = await runCommand(command, io);
 }

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyProject, removeProject } from '../generators/project.js';
+import { copyProject, removeProject, run } from '../generators/project.js';
 
 let dir: string;
 
@@ -22,11 +23,43 @@ function exec(args: readonly string[], timeoutMs = 200_000): Promise<{ code: num
   });
 }
 
-const generate = (...args: string[]) => exec(['generators/bin/generate.js', 'endpoint', ...args]);
-const vitest = (...files: string[]) => exec(['node_modules/vitest/vitest.mjs', 'run', ...files]);
+// The generator runs in this process (test/generators/cli.test.ts proves the bin); what the
+// generated code does is proved by the real compiler and a real vitest run in the copy.
+const generate = async (...args: string[]) => {
+  const result = await run(dir, ['endpoint', ...args]);
+  return { code: result.code, output: `${result.stdout}${result.stderr}` };
+};
+
+interface VitestReport {
+  readonly testResults: readonly {
+    readonly name: string;
+    readonly status: string;
+    readonly assertionResults: readonly { readonly title: string; readonly status: string }[];
+  }[];
+}
+
+/** One vitest run in the copy, read back from its JSON report. */
+async function vitest(...files: string[]): Promise<{ code: number | null; output: string; report: VitestReport }> {
+  const reportDir = await mkdtemp(join(tmpdir(), 'golden-path-e2e-report-'));
+  try {
+    const outputFile = join(reportDir, 'report.json');
+    const result = await exec(['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${outputFile}`, ...files]);
+    return { ...result, report: JSON.parse(await readFile(outputFile, 'utf8')) as VitestReport };
+  } finally {
+    await rm(reportDir, { recursive: true, force: true });
+  }
+}
+
+/** The generated security tests, the way a project typechecks them: the project's own compiler options. */
+function typecheckOptions(): string {
+  return JSON.stringify({ extends: './tsconfig.json', include: ['src', 'test/endpoints', 'test/support'] });
+}
 
 const HOSTILE = "*/ ${process.exit(1)} ` '); // \n evil";
-const GENERATED_TESTS = ['create-order', 'get-order', 'status', 'archive-order', 'cancel-order'].map((n) => `test/endpoints/${n}.security.test.ts`);
+const GENERATED = ['create-order', 'get-order', 'status', 'archive-order', 'cancel-order'];
+const testOf = (name: string) => `test/endpoints/${name}.security.test.ts`;
+/** A sixth endpoint shaped like create-order: it loses its permission check, so its tests must fail. */
+const STRIPPED = 'create-invoice';
 
 /** Every place the hostile text's payload shows up in a file: string literals, templates, comments. */
 function payloadSites(source: string): string[] {
@@ -60,27 +93,37 @@ describe('generate endpoint, end to end', () => {
       await generate('status', '--method', 'GET', '--path', '/status', '--public', 'Uptime monitors poll it without credentials.', '--summary', 'Status'),
       await generate('archiveOrder', '--method', 'PATCH', '--path', '/orders/:orderId/archive', '--permission', 'orders:write', `--summary=${HOSTILE}`),
       await generate('cancelOrder', '--method', 'POST', '--path', '/orders/:orderId/cancel', '--permission', 'orders:write', '--summary', 'Cancel', '--service', 'orders'),
+      await generate('createInvoice', '--method', 'POST', '--path', '/invoices', '--permission', 'invoices:write', '--summary', 'Create an invoice'),
     ];
     for (const run of runs) expect(run, run.output).toMatchObject({ code: 0 });
 
     const archive = await readFile(join(dir, 'src/endpoints/archive-order.ts'), 'utf8');
     expect(payloadSites(archive)).toEqual([`string:${HOSTILE}`]);
 
-    const typecheck = await exec(['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit']);
+    // The generated code with the project's compiler options (the whole project is `npm run typecheck`'s job).
+    await writeFile(join(dir, 'tsconfig.generated.json'), typecheckOptions());
+    const typecheck = await exec(['node_modules/typescript/bin/tsc', '-p', 'tsconfig.generated.json', '--noEmit']);
     expect(typecheck, typecheck.output).toMatchObject({ code: 0 });
 
-    const passing = await vitest(...GENERATED_TESTS);
-    expect(passing, passing.output).toMatchObject({ code: 0 });
-    expect(passing.output).toMatch(/Test Files\s+5 passed/);
-
-    const endpoint = join(dir, 'src/endpoints/create-order.ts');
+    const endpoint = join(dir, `src/endpoints/${STRIPPED}.ts`);
     const source = await readFile(endpoint, 'utf8');
-    expect(source).toContain("permission: 'orders:write',");
-    await writeFile(endpoint, source.replace("permission: 'orders:write',", "public: 'removed',"));
-    const failing = await vitest('test/endpoints/create-order.security.test.ts');
-    expect(failing.code).not.toBe(0);
-    expect(failing.output).toContain('answers 401 problem+json with a Bearer challenge without a token');
-    expect(failing.output).toContain('answers 403 without the permission');
-    expect(failing.output).toMatch(/Tests\s+\d+ failed/);
+    expect(source).toContain("permission: 'invoices:write',");
+    await writeFile(endpoint, source.replace("permission: 'invoices:write',", "public: 'removed',"));
+
+    // One run for both halves: the five untouched endpoints pass, the stripped one fails.
+    const { output, report } = await vitest(...GENERATED.map(testOf), testOf(STRIPPED));
+    const files = new Map(report.testResults.map((file) => [file.name.slice(dir.length + 1), file]));
+    expect([...files.keys()].sort()).toEqual([...GENERATED, STRIPPED].map(testOf).sort());
+    for (const name of GENERATED) {
+      const file = files.get(testOf(name));
+      expect(file?.status, output).toBe('passed');
+      expect(file?.assertionResults.length).toBeGreaterThan(0);
+      expect(file?.assertionResults.every((test) => test.status === 'passed'), output).toBe(true);
+    }
+    const stripped = files.get(testOf(STRIPPED));
+    expect(stripped?.status).toBe('failed');
+    const failed = stripped?.assertionResults.filter((test) => test.status === 'failed').map((test) => test.title);
+    expect(failed).toContain('answers 401 problem+json with a Bearer challenge without a token');
+    expect(failed).toContain('answers 403 without the permission');
   });
 });

@@ -63,7 +63,8 @@ const DERIVED = ['gadget', 'gadgets', 'invoice', 'invoices'].flatMap((name) => {
 const written: string[] = [];
 
 describe('names the generated code declares', () => {
-  it('are all refused as generator names, so no answer can collide with one', async () => {
+  // Seven generator runs in a row, each rendering openapi.json in a child process.
+  it('are all refused as generator names, so no answer can collide with one', { timeout: 120_000 }, async () => {
     const declared = new Set<string>();
     for (const argv of RUNS) {
       const result = await run(dir, [...argv, '--json']);
