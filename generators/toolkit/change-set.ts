@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { CLIError } from '../cli/errors.js';
+import type { DocumentedEndpoint } from '../inventory/openapi.js';
 import { resolveTarget } from './paths.js';
 
 export type ChangeKind = 'create' | 'modify' | 'unchanged';
@@ -39,6 +40,7 @@ export class ChangeSet {
   readonly #force: boolean;
   readonly #changes = new Map<string, PlannedChange>();
   readonly #generated = new Set<string>();
+  readonly #documented = new Map<string, { readonly text: string; readonly endpoints: readonly DocumentedEndpoint[] }>();
 
   constructor(root: string, options: { readonly force: boolean }) {
     this.#root = root;
@@ -56,6 +58,21 @@ export class ChangeSet {
   /** Paths planned whole by `create`: the files a generator owns, as opposed to ones it edits. */
   generated(): readonly string[] {
     return [...this.#generated];
+  }
+
+  /**
+   * Records what a file planned whole defines, as its generator knows it from the template: the
+   * inventory can then be planned without loading the file (see toolkit/inventory.ts).
+   */
+  document(path: string, endpoints: readonly DocumentedEndpoint[]): void {
+    const planned = this.#changes.get(path);
+    if (planned !== undefined) this.#documented.set(path, { text: planned.after, endpoints });
+  }
+
+  /** The endpoints recorded with `document`, for the files whose planned text is still what was recorded. */
+  documented(): ReadonlyMap<string, readonly DocumentedEndpoint[]> {
+    const current = [...this.#documented].filter(([path, { text }]) => this.#changes.get(path)?.after === text);
+    return new Map(current.map(([path, { endpoints }]) => [path, endpoints]));
   }
 
   async #current(path: string): Promise<{ absolute: string; original: Buffer | null; text: string | null }> {
