@@ -66,6 +66,8 @@ export async function loadTypeScript(entryUrl) {
 // node-plop imports inquirer only to hand it out, and prompts are asked on a terminal only;
 // with rxjs and the rest inquirer is a third of the bundle: ~0.6 s of a first run's build and
 // ~0.1 s of every run's load. node-plop gets this stand-in, which loads it on the first call.
+// With the prompt/ai-context entry split (generate-main.ts), interleaved against a plain plop
+// generator: `generate endpoint` 1.05x -> 0.61x warm, 2.83x -> 2.15x cold.
 const LAZY_INQUIRER = `let inquirer;
 const load = () => (inquirer ??= require('inquirer').default);
 export default new Proxy({}, { get: (_, key) => (...args) => load()[key](...args) });
@@ -80,7 +82,8 @@ const lazyInquirer = {
 };
 
 // zod's namespace export keeps every locale in the bundle (`z.locales.*`, 360 kB, a quarter of
-// it); the tool only ever speaks English, the locale zod configures by default. Only English is kept.
+// it); the tool only ever speaks English, the locale zod configures by default. Only English is
+// kept: 1.3 MB -> 0.94 MB, `generate endpoint` cold 2.15x -> 1.53x a plain plop generator.
 const englishZod = {
   name: 'english-zod',
   setup(build) {

@@ -3,7 +3,7 @@ import type { CommandIO } from './run-main.js';
 
 export type { GenerateOptions } from './generate-plan.js';
 
-// The names are TEXT_COMMANDS in generate-plan.ts, which the bin reads to pick its entry.
+// The names are TEXT_COMMANDS in generate-plan.ts: the bin (generate-main.ts) loads this module for them only.
 async function textCommand(name: string | undefined): Promise<((io: CommandIO, argv: readonly string[]) => Promise<number>) | undefined> {
   if (name === 'prompt') return (await import('../ai/prompt.js')).promptCommand;
   if (name === 'ai-context') return (await import('../ai/context.js')).aiContextCommand;
