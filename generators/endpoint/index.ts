@@ -5,6 +5,7 @@ import type { ChangeSet } from '../toolkit/change-set.js';
 import type { GeneratorConfig } from '../toolkit/generator.js';
 import { addFunction } from '../toolkit/module-edit.js';
 import { findOverlap, knownRoutes } from '../toolkit/routes.js';
+import { documentedEndpoint } from './documented.js';
 import { EndpointAnswers, EndpointFields } from './schema.js';
 import { endpointView, serviceShape } from './shapes.js';
 
@@ -57,7 +58,8 @@ export default function endpointGenerator(plop: NodePlopAPI): void {
       const service = view.service;
       return [
         { type: 'plan:check', check: (plan: ChangeSet) => checkRoute(plan, answers, view.files.endpoint) },
-        { type: 'plan:create', path: view.files.endpoint, templateFile: 'endpoint/endpoint.ts.hbs', view },
+        // `documents`: openapi.json can take this endpoint's operation without loading the file.
+        { type: 'plan:create', path: view.files.endpoint, templateFile: 'endpoint/endpoint.ts.hbs', view, documents: () => documentedEndpoint(view) },
         {
           type: 'plan:create',
           path: view.files.test,

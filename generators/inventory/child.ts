@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { REGISTRY_FILE } from './load.js';
+import { REGISTRY_FILE } from './files.js';
 
 export interface RenderOptions {
   /** The folder holding this tool's `generators/` and `node_modules/`. */
@@ -43,11 +43,18 @@ interface Esbuild {
 /** One module holding the registry, its schemas and the renderer: esbuild bundles it in ~0.1 s. */
 async function bundle(esbuild: Esbuild, options: RenderOptions, registryFile: string): Promise<string> {
   const tool = (file: string) => JSON.stringify(join(options.toolRoot, 'generators', 'inventory', file));
+  // The registry is imported dynamically (esbuild still bundles it) so that an error thrown while
+  // its modules load is caught here and reported as its message, not as a stack trace.
   const entry = [
-    `import { endpoints } from ${JSON.stringify(join(options.root, registryFile))};`,
     `import { buildOpenApi, openApiText } from ${tool('openapi.ts')};`,
     `import { projectInfo } from ${tool('info.ts')};`,
-    `process.stdout.write(openApiText(buildOpenApi(endpoints, await projectInfo(${JSON.stringify(options.root)}))));`,
+    'try {',
+    `  const { endpoints } = await import(${JSON.stringify(join(options.root, registryFile))});`,
+    `  process.stdout.write(openApiText(buildOpenApi(endpoints, await projectInfo(${JSON.stringify(options.root)}))));`,
+    '} catch (err) {',
+    "  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\\n`);",
+    '  process.exitCode = 1;',
+    '}',
   ].join('\n');
   const result = await esbuild.build({
     stdin: { contents: entry, resolveDir: options.root, loader: 'ts', sourcefile: 'render-inventory.ts' },

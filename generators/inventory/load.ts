@@ -1,13 +1,12 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isEndpoint, type Endpoint } from '../../blessed/endpoint/index.js';
+import { REGISTRY_FILE } from './files.js';
 import { projectInfo } from './info.js';
 import { buildOpenApi, openApiText } from './openapi.js';
 
+export { OPENAPI_FILE, REGISTRY_FILE } from './files.js';
 export { projectInfo } from './info.js';
-
-export const REGISTRY_FILE = 'src/routes.ts';
-export const OPENAPI_FILE = 'openapi.json';
 
 /** Imports a project's registry (`src/routes.ts` exports `endpoints`); needs a TypeScript loader (tsx). */
 export async function loadRegistry(root: string, file = REGISTRY_FILE): Promise<readonly Endpoint[]> {

@@ -1,7 +1,17 @@
 import { z } from 'zod';
 import type { Endpoint } from '../../blessed/endpoint/index.js';
 
-type JsonObject = Record<string, unknown>;
+export type JsonObject = Record<string, unknown>;
+
+/** What the document reads of an endpoint: `defineEndpoint`'s value, or one planned from known schemas. */
+export type DocumentedEndpoint = Pick<Endpoint, 'method' | 'path' | 'access' | 'summary' | 'schemas' | 'status'>;
+
+/** One operation of the document, keyed by its Express path and upper-case method. */
+export interface OperationEntry {
+  readonly path: string;
+  readonly method: string;
+  readonly operation: JsonObject;
+}
 
 export interface OpenApiInfo {
   readonly title: string;
@@ -16,11 +26,11 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonObject {
   return rest;
 }
 
-function openApiPath(path: string): string {
+export function openApiPath(path: string): string {
   return path.replace(/:([A-Za-z0-9]+)/g, '{$1}');
 }
 
-function operationId(endpoint: Endpoint): string {
+function operationId(endpoint: DocumentedEndpoint): string {
   const words = endpoint.path
     .split('/')
     .filter(Boolean)
@@ -46,7 +56,7 @@ function parameters(schema: z.ZodType | undefined, location: 'path' | 'query'): 
 
 const ref = (name: string) => ({ $ref: `#/components/responses/${name}` });
 
-function responses(endpoint: Endpoint): JsonObject {
+function responses(endpoint: DocumentedEndpoint): JsonObject {
   const success: JsonObject =
     endpoint.status === 204
       ? { description: 'No content' }
@@ -67,7 +77,7 @@ function responses(endpoint: Endpoint): JsonObject {
   return { [String(endpoint.status)]: success, ...errors };
 }
 
-function operation(endpoint: Endpoint): JsonObject {
+function operation(endpoint: DocumentedEndpoint): JsonObject {
   const { access } = endpoint;
   return {
     operationId: operationId(endpoint),
@@ -102,6 +112,11 @@ function problemResponse(description: string, headers?: JsonObject): JsonObject 
   };
 }
 
+/** An endpoint's operation as the document holds it. */
+export function operationEntry(endpoint: DocumentedEndpoint): OperationEntry {
+  return { path: endpoint.path, method: endpoint.method, operation: operation(endpoint) };
+}
+
 /**
  * The OpenAPI 3.1 document of a registry: every path and method, parameters, bodies, responses
  * with their problem+json errors, the bearer scheme and each operation's permission or public reason.
@@ -109,13 +124,18 @@ function problemResponse(description: string, headers?: JsonObject): JsonObject 
  * @example
  * const document = buildOpenApi(endpoints, { title: 'orders', version: '1.0.0' });
  */
-export function buildOpenApi(endpoints: readonly Endpoint[], info: OpenApiInfo): JsonObject {
-  const sorted = [...endpoints].sort((a, b) => a.path.localeCompare(b.path) || METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method));
+export function buildOpenApi(endpoints: readonly DocumentedEndpoint[], info: OpenApiInfo): JsonObject {
+  return assembleOpenApi(endpoints.map(operationEntry), info);
+}
+
+/** The document around a list of operations, in the order `buildOpenApi` gives them. */
+export function assembleOpenApi(entries: readonly OperationEntry[], info: OpenApiInfo): JsonObject {
+  const sorted = [...entries].sort((a, b) => a.path.localeCompare(b.path) || METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method));
   const paths: Record<string, Record<string, JsonObject>> = {};
-  for (const endpoint of sorted) {
-    const key = openApiPath(endpoint.path);
+  for (const entry of sorted) {
+    const key = openApiPath(entry.path);
     paths[key] ??= {};
-    paths[key][endpoint.method.toLowerCase()] = operation(endpoint);
+    paths[key][entry.method.toLowerCase()] = entry.operation;
   }
   return {
     openapi: '3.1.0',

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CustomActionConfig, NodePlopAPI } from 'node-plop';
 import type { AstEdits } from './ast.js';
+import type { DocumentedEndpoint } from '../inventory/openapi.js';
 import type { ChangeSet } from './change-set.js';
 
 const PLAN = Symbol('golden-path.plan');
@@ -35,7 +36,7 @@ function planAction(step: Step) {
   };
 }
 
-async function render(config: CustomActionConfig<string>, plop: NodePlopAPI, state: RunData[typeof PLAN]): Promise<{ path: string; text: string }> {
+async function render(config: CustomActionConfig<string>, plop: NodePlopAPI, state: RunData[typeof PLAN]): Promise<{ path: string; text: string; view: unknown }> {
   // `view` may be a function and `locate` may replace `path`, for what only the project can tell
   // (the next migration number) or an earlier step decided.
   const given: unknown = config['view'];
@@ -43,13 +44,14 @@ async function render(config: CustomActionConfig<string>, plop: NodePlopAPI, sta
   const locate = config['locate'] as ((plan: ChangeSet) => Promise<string>) | undefined;
   const path = locate === undefined ? plop.renderString(String(config.path), view) : await locate(state.plan);
   const template = await readFile(join(state.templates, String(config['templateFile'])), 'utf8');
-  return { path, text: plop.renderString(template, view) };
+  return { path, text: plop.renderString(template, view), view };
 }
 
 /**
  * Action types that render into the plan instead of onto the disk:
  * - `plan:create` `{ path, templateFile, view }`: a new file (existing content needs --force);
  *   `locate(plan)` may stand in for `path`, and `view` may be a function called at render time;
+ *   `documents(view)` may name the endpoints the rendered file defines, for the inventory;
  * - `plan:ensure` `{ path, templateFile, view }`: a file created only when missing;
  * - `plan:edit` `{ path, edit(before, astEdits) }`: a change to an existing or planned file;
  * - `plan:render-edit` `{ path, templateFile, view, edit(before, rendered) }`: an edit that inserts rendered code;
@@ -64,8 +66,12 @@ export function registerPlanActions(plop: NodePlopAPI): void {
     'plan:create',
     planAction(async (config, api, state) => {
       const { plan } = state;
-      const { path, text } = await render(config, api, state);
-      return (await plan.create(path, text)).path;
+      const { path, text, view } = await render(config, api, state);
+      const change = await plan.create(path, text);
+      const documents = config['documents'] as ((view: unknown) => readonly DocumentedEndpoint[] | undefined) | undefined;
+      const endpoints = change.kind === 'create' ? documents?.(view) : undefined;
+      if (endpoints !== undefined) plan.document(path, endpoints);
+      return change.path;
     }),
   );
   plop.setActionType(

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { CLIError } from '../cli/errors.js';
 import type { Formatter } from './format.js';
+import type { DocumentedEndpoint } from '../inventory/openapi.js';
 import { resolveTarget } from './paths.js';
 
 export type ChangeKind = 'create' | 'modify' | 'unchanged';
@@ -42,6 +43,7 @@ export class ChangeSet {
   readonly #generated = new Set<string>();
   /** Files planned over existing content without --force: refused by `finish` unless formatting makes them equal. */
   readonly #conflicts = new Map<string, string>();
+  readonly #documented = new Map<string, { readonly text: string; readonly endpoints: readonly DocumentedEndpoint[] }>();
 
   constructor(root: string, options: { readonly force: boolean }) {
     this.#root = root;
@@ -59,6 +61,21 @@ export class ChangeSet {
   /** Paths planned whole by `create`: the files a generator owns, as opposed to ones it edits. */
   generated(): readonly string[] {
     return [...this.#generated];
+  }
+
+  /**
+   * Records what a file planned whole defines, as its generator knows it from the template: the
+   * inventory can then be planned without loading the file (see toolkit/inventory.ts).
+   */
+  document(path: string, endpoints: readonly DocumentedEndpoint[]): void {
+    const planned = this.#changes.get(path);
+    if (planned !== undefined) this.#documented.set(path, { text: planned.after, endpoints });
+  }
+
+  /** The endpoints recorded with `document`, for the files whose planned text is still what was recorded. */
+  documented(): ReadonlyMap<string, readonly DocumentedEndpoint[]> {
+    const current = [...this.#documented].filter(([path, { text }]) => this.#changes.get(path)?.after === text);
+    return new Map(current.map(([path, { endpoints }]) => [path, endpoints]));
   }
 
   async #current(path: string): Promise<{ absolute: string; original: Buffer | null; text: string | null }> {
@@ -102,7 +119,11 @@ export class ChangeSet {
       const pending = new Map(this.list().flatMap((c) => (c.kind === 'unchanged' ? [] : ([[c.path, c.after]] as const))));
       for (const [path, text] of await format(pending)) {
         const change = this.#changes.get(path);
-        if (change !== undefined) this.#record(path, change.absolute, change.original, text);
+        if (change === undefined) continue;
+        // Formatting keeps what a file defines, so what it documents still holds for the new text.
+        const documented = this.#documented.get(path);
+        if (documented?.text === change.after) this.#documented.set(path, { ...documented, text });
+        this.#record(path, change.absolute, change.original, text);
       }
     }
     for (const [path, flag] of this.#conflicts) {

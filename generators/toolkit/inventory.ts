@@ -3,13 +3,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CLIError, EXIT_FAILURE } from '../cli/errors.js';
 import { renderInChild } from '../inventory/child.js';
-import { OPENAPI_FILE, REGISTRY_FILE } from '../inventory/load.js';
+import { OPENAPI_FILE, REGISTRY_FILE } from '../inventory/files.js';
 import type { ChangeSet, PlannedChange } from './change-set.js';
+import { inventoryFromTemplates, touchesApi } from './planned-inventory.js';
 
-/** Source changes that can change the API: the registry, an endpoint, a schema it imports. */
-function touchesApi(change: PlannedChange): boolean {
-  return change.kind !== 'unchanged' && change.path.startsWith('src/') && /\.[cm]?ts$/.test(change.path);
-}
+/** Renders the `openapi.json` text of the project at `root` by loading its registry for real. */
+export type InventoryRenderer = (root: string) => Promise<string>;
 
 /**
  * The project as the plan will leave it, without touching it: a temp folder whose unchanged
@@ -40,21 +39,11 @@ async function overlay(root: string, changes: readonly PlannedChange[]): Promise
   return dir;
 }
 
-/**
- * Plans `openapi.json` as the registry will produce it after this change set, so the code and
- * its inventory land in one commit. The planned endpoints' zod schemas are loaded for real, from
- * an overlay of the planned tree, in a child process.
- *
- * @example
- * await refreshInventory(plan, toolRoot);
- */
-export async function refreshInventory(plan: ChangeSet, toolRoot: string): Promise<void> {
-  const changes = plan.list();
-  if (!changes.some(touchesApi) || (await plan.read(REGISTRY_FILE)) === null) return;
-  const dir = await overlay(plan.root, changes);
-  let text: string;
+/** The slow, general path: every endpoint of the planned tree loaded from an overlay. */
+async function renderPlannedTree(plan: ChangeSet, render: InventoryRenderer): Promise<string> {
+  const dir = await overlay(plan.root, plan.list());
   try {
-    text = await renderInChild({ toolRoot, root: dir });
+    return await render(dir);
   } catch (err) {
     throw new CLIError(`${OPENAPI_FILE}: ${err instanceof Error ? err.message : String(err)}; nothing was written`, {
       exitCode: EXIT_FAILURE,
@@ -64,6 +53,28 @@ export async function refreshInventory(plan: ChangeSet, toolRoot: string): Promi
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Plans `openapi.json` as the registry will produce it after this change set, so the code and
+ * its inventory land in one commit. A plan that only adds freshly rendered endpoints takes their
+ * operations from the schemas the generator declared (see planned-inventory.ts: ~1.5 s of a
+ * 2.1 s `generate endpoint` was this render; interleaved against a plain plop generator it took
+ * `generate endpoint` from 2.85x to 1.05x warm and 7.95x to 2.83x cold, 5 runs each on a shared
+ * 2-core machine); anything else loads the planned tree's endpoints
+ * for real, from an overlay, with `render` (by default in a child process).
+ *
+ * @example
+ * await refreshInventory(plan, (root) => renderInChild({ toolRoot, root }));
+ */
+export async function refreshInventory(plan: ChangeSet, render: InventoryRenderer): Promise<void> {
+  if (!plan.list().some(touchesApi) || (await plan.read(REGISTRY_FILE)) === null) return;
+  const text = (await inventoryFromTemplates(plan)) ?? (await renderPlannedTree(plan, render));
   if ((await plan.read(OPENAPI_FILE)) === null) await plan.create(OPENAPI_FILE, text);
   else await plan.edit(OPENAPI_FILE, () => text);
+}
+
+/** The default renderer: the registry bundled and rendered in a child process (see inventory/child.ts). */
+export function childRenderer(toolRoot: string): InventoryRenderer {
+  return (root) => renderInChild({ toolRoot, root });
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { CLIError, EXIT_FAILURE } from '../cli/errors.js';
-import { OPENAPI_FILE } from '../inventory/load.js';
+import { OPENAPI_FILE } from '../inventory/files.js';
 import type { ChangeSet } from './change-set.js';
 
 /** Committed with the project; `.golden-path/` otherwise holds only git-ignored local secrets. */

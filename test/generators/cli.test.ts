@@ -51,6 +51,15 @@ describe('the generate bin', () => {
     expect(await snapshotTree(dir)).toEqual(before);
   });
 
+  it('runs prompt and ai-context from their own entry, with CLI errors still one line and exit 2', async () => {
+    const result = await bin(['prompt', 'endpoint']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: prompt: usage: generate prompt <endpoint\|service\|resource\|client> <name>.*\n$/);
+    const context = await bin(['ai-context', '--dry-run']);
+    expect(context.code).toBe(0);
+    expect(context.stdout).toMatch(/AGENTS\.md$/m);
+  });
+
   it('refuses an unknown generator with exit 2', async () => {
     const result = await bin(['component', '--name', 'x']);
     expect(result.code).toBe(2);

@@ -6,6 +6,7 @@ import { CLIError } from '../../generators/cli/errors.js';
 import { generate } from '../../generators/cli/generate.js';
 import type { CommandIO } from '../../generators/cli/run-main.js';
 import type { CommitFs } from '../../generators/toolkit/commit.js';
+import type { InventoryRenderer } from '../../generators/toolkit/inventory.js';
 
 export { copyProject, PROJECT, removeProject } from '../support/project-copy.js';
 
@@ -42,7 +43,7 @@ function collect(stream: PassThrough): () => string {
 }
 
 /** Runs `generate` in-process the way runMain would, without a terminal. */
-export async function run(dir: string, argv: readonly string[], options: { fs?: CommitFs } = {}): Promise<RunResult> {
+export async function run(dir: string, argv: readonly string[], options: { fs?: CommitFs; inventory?: InventoryRenderer } = {}): Promise<RunResult> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const out = collect(stdout);
@@ -51,7 +52,7 @@ export async function run(dir: string, argv: readonly string[], options: { fs?: 
   const io: CommandIO = { argv, stdout, stderr, stdin, env: {}, cwd: dir };
   let code: number;
   try {
-    code = await generate(io, { toolRoot: dir, ...(options.fs === undefined ? {} : { fs: options.fs }) });
+    code = await generate(io, { toolRoot: dir, ...(options.fs === undefined ? {} : { fs: options.fs }), ...(options.inventory === undefined ? {} : { inventory: options.inventory }) });
   } catch (error) {
     if (!(error instanceof CLIError)) throw error;
     stderr.write(`error: ${error.message}\n`);
