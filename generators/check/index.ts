@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { loadConfig, parseConfig, type CheckConfig } from './config.js';
 import { listFiles, selected } from './files.js';
 import { RULES, RULE_METAS } from './rules/index.js';
-import { checkSources } from './parallel.js';
-import { checkOneSource } from './run-source.js';
+import { checkOneSource, checkSources } from './run-source.js';
 import { SOURCE_EXTENSIONS } from './source.js';
 import { applySuppressions, type Suppression } from './suppress.js';
 import type { ProjectContext, ProjectRule, Rule, SourceRule, Violation } from './types.js';
@@ -21,8 +20,6 @@ export interface CheckOptions {
   readonly renderInventory?: () => Promise<string>;
   /** Rules to run; every rule by default. */
   readonly rules?: readonly Rule[];
-  /** From this many source files on, a second thread shares the parsing (default PARALLEL_FROM). */
-  readonly parallelFrom?: number;
 }
 
 export interface CheckResult {
@@ -119,7 +116,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const violations: Violation[] = [];
   const suppressionsByFile = new Map<string, Suppression[]>();
   const sources = files.filter((file) => SOURCE_EXTENSIONS.test(file));
-  const checked = await checkSources(options.root, sources, sourceRules, config, known, options.parallelFrom);
+  const checked = await checkSources(options.root, sources, sourceRules, config, known);
   checked.forEach((result, index) => {
     const path = sources[index];
     if (result === null || path === undefined) return;

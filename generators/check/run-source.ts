@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Visitor } from 'oxc-parser';
 import type { CheckConfig } from './config.js';
 import { ParseError, parseSource } from './source.js';
@@ -14,7 +16,7 @@ function runSourceRules(file: SourceFile, rules: readonly SourceRule[], config: 
   const found: Violation[] = [];
   const merged = new Map<string, ((node: AnyNode) => void)[]>();
   for (const rule of rules) {
-    if (!rule.applies(file)) continue;
+    if (!rule.applies(file) || (rule.mentions !== undefined && !rule.mentions.test(file.text))) continue;
     const report = (node: { readonly start: number }, message: string) => {
       const { line, column } = file.position(node.start);
       found.push({ ruleId: rule.id, file: file.path, line, column, message });
@@ -54,3 +56,34 @@ export function checkOneSource(
   }
 }
 
+/**
+ * The source rules over every file, in order (null for a file that could not be read). The
+ * thread yields every 64 files so that the project rules' callbacks (secretlint's worker, the
+ * inventory's child process) get their turn while the sources are parsed. A second parsing
+ * thread was tried and dropped: on 2 cores it took a quarter of the files but did not shorten
+ * the run (1000 endpoints, interleaved: 1.5-1.8 s on one thread, 1.6-2.0 s on two).
+ */
+export async function checkSources(
+  root: string,
+  sources: readonly string[],
+  rules: readonly SourceRule[],
+  config: CheckConfig,
+  known: ReadonlySet<string>,
+): Promise<(SourceResult | null)[]> {
+  const results: (SourceResult | null)[] = [];
+  for (const [index, path] of sources.entries()) {
+    if (index % 64 === 63) await new Promise((resolve) => setImmediate(resolve));
+    const text = readText(join(root, path));
+    results.push(text === null ? null : checkOneSource(path, text, rules, config, known));
+  }
+  return results;
+}
+
+function readText(path: string): string | null {
+  try {
+    // Synchronous: a batch of small files reads in a sixth of the time fs/promises takes (2023 files: 68 ms vs 392 ms).
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}

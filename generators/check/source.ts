@@ -51,5 +51,15 @@ export function parseSource(path: string, text: string): SourceFile {
     const where = position(fatal.labels[0]?.start ?? 0);
     throw new ParseError(path, where.line, where.column, fatal.message);
   }
-  return { path, text, program: result.program, comments: result.comments, isTest: isTestPath(path), position };
+  return {
+    path,
+    text,
+    // Built on first use (oxc hands the tree over as JSON): a file no rule walks costs only the parse.
+    get program() {
+      return result.program;
+    },
+    comments: result.comments,
+    isTest: isTestPath(path),
+    position,
+  };
 }

@@ -42,6 +42,12 @@ export interface SourceRule extends RuleMeta {
   readonly kind: 'source';
   /** Whether the rule runs on this file at all (by folder, test or not). */
   applies(file: SourceFile): boolean;
+  /**
+   * Text every file the rule can report in contains (the names it looks for); a file without it
+   * is not walked for this rule, and a file no rule walks is never turned into a syntax tree.
+   * Must match every spelling the rule catches, escapes included.
+   */
+  readonly mentions?: RegExp;
   /** Handlers by ESTree node type; the engine merges every rule's handlers into one walk. */
   visitor(file: SourceFile, report: Report, config: CheckConfig): Handlers;
 }

@@ -122,6 +122,8 @@ export const dynamicCode: SourceRule = {
   doc: 'eval, new Function or a string passed to setTimeout/setInterval',
   fix: 'Write the code as code: pass a function to timers; parse data with JSON.parse or a zod schema.',
   applies: () => true,
+  // `\u`: an identifier may be spelled with escapes (`\u0065val`).
+  mentions: /eval|Function|setTimeout|setInterval|setImmediate|\\u/,
   visitor(_file, report) {
     function calls(node: AnyNode, isNew: boolean): void {
       const callee = asNode(node['callee']);
