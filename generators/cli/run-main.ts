@@ -42,5 +42,11 @@ export async function runMain(command: Command): Promise<void> {
     env: process.env,
     cwd: process.cwd(),
   };
+  // A reader that stops early (`golden-path check | head`) is not an error of the command: stop
+  // quietly instead of crashing on the next write.
+  process.stdout.on('error', function stopOnClosedPipe(err: NodeJS.ErrnoException) {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(process.exitCode ?? EXIT_OK);
+  });
   process.exitCode = await runCommand(command, io);
 }

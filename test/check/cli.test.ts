@@ -155,3 +155,19 @@ describe('golden-path check', () => {
     expect(result.stderr).toMatch(/^error: golden-path\.config\.json: "licenses" /);
   });
 });
+
+describe('golden-path bin: a reader that stops early', () => {
+  it('ends quietly when stdout is closed before it writes (`golden-path check --list | head -0`)', async () => {
+    const { spawn } = await import('node:child_process');
+    const bin = new URL('../../generators/bin/golden-path.js', import.meta.url);
+    const child = spawn(process.execPath, [bin.pathname, 'check', '--list'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+});
