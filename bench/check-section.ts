@@ -29,7 +29,11 @@ export const policyCheckSection: Section = {
       const loaded = (await import(pathToFileURL(MODULE).href)) as { checkSection?: Section };
       if (loaded.checkSection !== undefined) return loaded.checkSection.run(context);
     }
-    const result = spawnSync(process.execPath, ['--import', 'tsx', MODULE], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BENCH_RUNS: String(context.runs) } });
+    const result = spawnSync(process.execPath, ['--import', 'tsx', MODULE], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, BENCH_RUNS: String(context.runs) },
+    });
     if (result.status !== 0) throw new Error(`bench/check.ts exited ${String(result.status)}: ${result.stderr.slice(0, 300)}`);
     const body = result.stdout.trim();
     return body.startsWith('## ') ? `${body}\n` : `## Policy check\n\nOutput of \`tsx bench/check.ts\`:\n\n\`\`\`\n${body}\n\`\`\`\n`;

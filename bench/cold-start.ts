@@ -26,7 +26,16 @@ function canIsolate(): boolean {
  * listens on every interface of that namespace, and loopback is the only one there.
  */
 function startOnce(project: string, command: readonly string[], env: Record<string, string>): number {
-  const inner = ['ip link set lo up && exec "$@"', 'sh', process.execPath, '--import', 'tsx', join(ROOT, 'bench', 'workloads', 'start.ts'), project, ...command];
+  const inner = [
+    'ip link set lo up && exec "$@"',
+    'sh',
+    process.execPath,
+    '--import',
+    'tsx',
+    join(ROOT, 'bench', 'workloads', 'start.ts'),
+    project,
+    ...command,
+  ];
   const result = spawnSync('unshare', ['--net', 'sh', '-c', ...inner], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
   if (result.status !== 0) throw new Error(result.stderr.trim().slice(0, 400) || `exit ${String(result.status)}`);
   return Number(result.stdout.trim());
@@ -51,14 +60,17 @@ export const coldStartSection: Section = {
     const project = await copyProject('golden-path-bench-start-');
     const scratch = await mkdtemp(join(tmpdir(), 'golden-path-bench-data-'));
     try {
-      const build = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: project, encoding: 'utf8' });
+      const build = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
+        cwd: project,
+        encoding: 'utf8',
+      });
       const failures = new Map<Variant, string>();
       if (build.status !== 0) failures.set('compiledNew', `\`npm run build\` failed: ${build.stdout.slice(0, 200)}`);
       let fresh = 0;
       const newDir = () => {
-    fresh += 1;
-    return join(scratch, `new-${fresh}`);
-  };
+        fresh += 1;
+        return join(scratch, `new-${fresh}`);
+      };
       const existing = { npm: join(scratch, 'existing-npm'), compiled: join(scratch, 'existing-compiled') };
       const npmStart = ['npm', 'start'];
       const compiled = [process.execPath, 'dist/src/server.js'];
@@ -69,7 +81,11 @@ export const coldStartSection: Section = {
         compiledExisting: () => startOnce(project, compiled, { ...PRODUCTION_ENV, DATA_DIR: existing.compiled }),
       };
       // First starts create the "existing" directories; a variant that cannot start is reported, not timed.
-      for (const [name, prepare] of [['npmExisting', variants.npmExisting], ['compiledExisting', variants.compiledExisting], ['compiledNew', variants.compiledNew]] as const) {
+      for (const [name, prepare] of [
+        ['npmExisting', variants.npmExisting],
+        ['compiledExisting', variants.compiledExisting],
+        ['compiledNew', variants.compiledNew],
+      ] as const) {
         if (failures.has(name) || (name === 'compiledNew' && failures.has('compiledExisting'))) continue;
         try {
           prepare();
@@ -93,7 +109,11 @@ export const coldStartSection: Section = {
 function render(results: Partial<Record<Variant, Stats>>, failures: ReadonlyMap<Variant, string>, runs: number): string {
   const rows = (Object.keys(LABELS) as Variant[]).map((v) => {
     const s = results[v];
-    return [LABELS[v], s === undefined ? `not measured: ${(failures.get(v) ?? 'no figure').replace(/\|/g, '/').replace(/\n/g, ' ')}` : spread(s), s === undefined ? '—' : s.median < 1500 ? 'met' : 'not met'];
+    return [
+      LABELS[v],
+      s === undefined ? `not measured: ${(failures.get(v) ?? 'no figure').replace(/\|/g, '/').replace(/\n/g, ' ')}` : spread(s),
+      s === undefined ? '—' : s.median < 1500 ? 'met' : 'not met',
+    ];
   });
   return [
     '## Cold start',

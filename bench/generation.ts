@@ -46,7 +46,20 @@ function hasGenerator(project: string, name: string): boolean {
 let counter = 0;
 const endpointArgs = (dryRun: boolean) => {
   counter += 1;
-  return ['generators/bin/generate.js', 'endpoint', `benchItem${counter}`, '--method', 'POST', '--path', `/bench-items-${counter}`, '--permission', 'bench:write', '--summary', 'Bench', ...(dryRun ? ['--dry-run'] : [])];
+  return [
+    'generators/bin/generate.js',
+    'endpoint',
+    `benchItem${counter}`,
+    '--method',
+    'POST',
+    '--path',
+    `/bench-items-${counter}`,
+    '--permission',
+    'bench:write',
+    '--summary',
+    'Bench',
+    ...(dryRun ? ['--dry-run'] : []),
+  ];
 };
 const resourceArgs = () => {
   counter += 1;
@@ -73,7 +86,8 @@ export const generationSection: Section = {
       const withResource = hasGenerator(warm, 'resource');
       const cases: Case[] = withResource ? ['endpoint', 'dryRun', 'resource', 'plop'] : ['endpoint', 'dryRun', 'plop'];
       const runIn = (kind: Case, project: string, plop: string): number => {
-        if (kind === 'plop') return timedProcess([PLOP_BIN, '--plopfile', join(plop, 'plopfile.js'), '--cwd', plop, 'pair', `benchItem${++counter}`], { cwd: plop });
+        if (kind === 'plop')
+          return timedProcess([PLOP_BIN, '--plopfile', join(plop, 'plopfile.js'), '--cwd', plop, 'pair', `benchItem${++counter}`], { cwd: plop });
         return timedProcess(kind === 'resource' ? resourceArgs() : endpointArgs(kind === 'dryRun'), { cwd: project });
       };
       const cold = async (kind: Case): Promise<number> => {
@@ -90,10 +104,16 @@ export const generationSection: Section = {
       };
       // Warm: the caches one earlier run leaves behind.
       for (const kind of cases) runIn(kind, warm, plopWarm);
-      const coldStats = await interleave(context.runs, Object.fromEntries(cases.map((kind) => [kind, () => cold(kind)])) as Record<Case, () => Promise<number>>);
+      const coldStats = await interleave(
+        context.runs,
+        Object.fromEntries(cases.map((kind) => [kind, () => cold(kind)])) as Record<Case, () => Promise<number>>,
+      );
       context.log('generation: cold done');
       for (const kind of cases) runIn(kind, warm, plopWarm);
-      const warmStats = await interleave(context.runs, Object.fromEntries(cases.map((kind) => [kind, () => runIn(kind, warm, plopWarm)])) as Record<Case, () => number>);
+      const warmStats = await interleave(
+        context.runs,
+        Object.fromEntries(cases.map((kind) => [kind, () => runIn(kind, warm, plopWarm)])) as Record<Case, () => number>,
+      );
       context.log('generation: warm done');
       return render(cases, coldStats, warmStats, withResource, context.runs);
     } finally {

@@ -5,7 +5,10 @@ import { fixed, interleave, ROOT, spread, table, type BenchContext, type Section
 const LINES = 100_000;
 
 function measure(kind: 'redacting' | 'plain'): number {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'workloads', 'logger.ts'), kind, String(LINES)], { cwd: ROOT, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'workloads', 'logger.ts'), kind, String(LINES)], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`logger workload (${kind}) failed: ${result.stderr.slice(0, 500)}`);
   return Number(result.stdout.trim());
 }

@@ -34,7 +34,9 @@ export const memorySection: Section = {
         idle[server.stack] = async () => {
           await new Promise((resolve) => setTimeout(resolve, 1000));
           const rss = residentMb(server.pid);
-          peaks[server.stack].push(await sampleDuring(server.pid, load({ url: `${server.url}/items`, method: 'POST', token, body: ITEM_BODY, seconds: LOAD_SECONDS })));
+          peaks[server.stack].push(
+            await sampleDuring(server.pid, load({ url: `${server.url}/items`, method: 'POST', token, body: ITEM_BODY, seconds: LOAD_SECONDS })),
+          );
           return rss;
         };
       }

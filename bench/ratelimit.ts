@@ -27,7 +27,15 @@ interface Service {
 async function startService(databaseUrl: string): Promise<Service> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env['PATH'], NODE_ENV: 'development', PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, AUTH_JWT_SECRET: SECRET, LOG_LEVEL: 'info' },
+    env: {
+      PATH: process.env['PATH'],
+      NODE_ENV: 'development',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: databaseUrl,
+      AUTH_JWT_SECRET: SECRET,
+      LOG_LEVEL: 'info',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -92,7 +100,9 @@ function report(label: string, result: BurstResult, total: number, limit: number
       `per process [ok, 429] ${JSON.stringify(result.perService)}; first 429 at request ${result.firstLimitedAt ?? '-'}\n`,
   );
   const passed = ok === limit && limited === total - limit && fivexx === 0;
-  process.stdout.write(`${label}: ${passed ? 'PASS' : 'FAIL'} (expected ${limit} ok shared by both processes, ${total - limit} x 429, no 5xx; got ${ok}, ${limited}, ${fivexx})\n`);
+  process.stdout.write(
+    `${label}: ${passed ? 'PASS' : 'FAIL'} (expected ${limit} ok shared by both processes, ${total - limit} x 429, no 5xx; got ${ok}, ${limited}, ${fivexx})\n`,
+  );
   return passed;
 }
 
@@ -106,7 +116,14 @@ async function main(): Promise<void> {
   const services = await Promise.all([startService(databaseUrl), startService(databaseUrl)]);
   try {
     const anonymous = await burst(services, BURST_ANONYMOUS, '/health', {});
-    const token = await signToken({ secret: SECRET, issuer: DEV_ISSUER, audience: DEV_AUDIENCE, subject: 'bench-user', tenantId: 'bench', permissions: ['notes:read'] });
+    const token = await signToken({
+      secret: SECRET,
+      issuer: DEV_ISSUER,
+      audience: DEV_AUDIENCE,
+      subject: 'bench-user',
+      tenantId: 'bench',
+      permissions: ['notes:read'],
+    });
     const authenticated = await burst(services, BURST_AUTHENTICATED, '/notes', { authorization: `Bearer ${token}` });
     const passed = [
       report('anonymous (per address)', anonymous, BURST_ANONYMOUS, Math.min(BURST_ANONYMOUS, DEFAULT_RATE_LIMITS.anonymous)),

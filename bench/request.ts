@@ -42,7 +42,12 @@ export const requestSection: Section = {
       const measured = async (server: BenchServer, run: Promise<Load>): Promise<Load> => {
         idle[server.stack].push(residentMb(server.pid));
         let result: Load | undefined;
-        peaks[server.stack].push(await sampleDuring(server.pid, run.then((r) => (result = r))));
+        peaks[server.stack].push(
+          await sampleDuring(
+            server.pid,
+            run.then((r) => (result = r)),
+          ),
+        );
         if (result === undefined) throw new Error('load run gave no result');
         return result;
       };
@@ -99,7 +104,10 @@ function render(results: readonly { route: Route; samples: Samples }[], runs: nu
       const throughput = s.blessed.rps.median / s.handwritten.rps.median;
       const p99 = s.blessed.p99.median / s.handwritten.p99.median;
       const met = throughput >= 0.9 && p99 <= 1.2;
-      parts.push(`Goal (blessed ≥ 0.9× hand-written throughput, p99 ≤ 1.2×): **${met ? 'met' : 'not met'}** (${throughput.toFixed(2)}×, p99 ${p99.toFixed(2)}×).`, '');
+      parts.push(
+        `Goal (blessed ≥ 0.9× hand-written throughput, p99 ≤ 1.2×): **${met ? 'met' : 'not met'}** (${throughput.toFixed(2)}×, p99 ${p99.toFixed(2)}×).`,
+        '',
+      );
     }
   }
   return parts.join('\n');

@@ -18,7 +18,22 @@ import { testsSection } from './tests.js';
  */
 const SECTIONS: readonly Section[] = [generationSection, requestSection, memorySection, policyCheckSection, coldStartSection, loggerSection, testsSection];
 const BUDGET_SECONDS = 600;
-const PACKAGES = ['express', 'jose', 'zod', 'pino', 'helmet', '@electric-sql/pglite', 'kysely', 'node-plop', 'plop', 'oxc-parser', 'autocannon', 'typescript', 'vitest', 'tsx'];
+const PACKAGES = [
+  'express',
+  'jose',
+  'zod',
+  'pino',
+  'helmet',
+  '@electric-sql/pglite',
+  'kysely',
+  'node-plop',
+  'plop',
+  'oxc-parser',
+  'autocannon',
+  'typescript',
+  'vitest',
+  'tsx',
+];
 
 function usage(message: string): never {
   process.stderr.write(`bench: ${message} (usage: npm run bench -- [--only ${SECTIONS.map((s) => s.id).join(',')}] [--runs n>=5])\n`);
@@ -28,7 +43,11 @@ function usage(message: string): never {
 function options(): { sections: Section[]; runs: number; out: string } {
   let values: { only?: string; runs?: string; out?: string };
   try {
-    ({ values } = parseArgs({ options: { only: { type: 'string' }, runs: { type: 'string' }, out: { type: 'string' } }, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({
+      options: { only: { type: 'string' }, runs: { type: 'string' }, out: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }));
   } catch (err) {
     usage(err instanceof Error ? err.message : String(err));
   }
@@ -67,7 +86,9 @@ function commit(): string {
 
 const { sections, runs, out } = options();
 const startedAt = new Date();
-const loadBefore = loadavg().map((l) => l.toFixed(1)).join(' / ');
+const loadBefore = loadavg()
+  .map((l) => l.toFixed(1))
+  .join(' / ');
 const started = process.hrtime.bigint();
 const parts: string[] = [];
 for (const section of sections) {
@@ -97,7 +118,12 @@ const header = [
     ['machine', ''],
     [
       ['CPU', `${cpu[0]?.model ?? 'unknown'}, ${cpu.length} cores`],
-      ['load average (1/5/15 min) at start → end', `${loadBefore} → ${loadavg().map((l) => l.toFixed(1)).join(' / ')}`],
+      [
+        'load average (1/5/15 min) at start → end',
+        `${loadBefore} → ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' / ')}`,
+      ],
       ['Node', process.version],
       ['packages', PACKAGES.map((name) => `${name} ${version(name)}`).join(', ')],
     ],

@@ -13,7 +13,8 @@ interface VitestReport {
 /** Runs a command to completion in `cwd`; a failure is the benchmark's failure, with the command's stderr. */
 function must(command: string, args: readonly string[], cwd: string): void {
   const result = spawnSync(command, [...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${String(result.status)}): ${result.stderr.toString().trim().split('\n').at(-1) ?? ''}`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} failed (exit ${String(result.status)}): ${result.stderr.toString().trim().split('\n').at(-1) ?? ''}`);
 }
 
 /**
@@ -51,7 +52,10 @@ export const testsSection: Section = {
         '',
         'Ten slowest files (vitest file duration, s; files run side by side, so these overlap):',
         '',
-        table(['file', 's'], slowest.map((file) => [file.name, fixed(file.seconds, 1)])),
+        table(
+          ['file', 's'],
+          slowest.map((file) => [file.name, fixed(file.seconds, 1)]),
+        ),
         '',
       ].join('\n');
     } finally {

@@ -59,8 +59,22 @@ export function createApp(settings: AppSettings, deps: AppDependencies): Express
   const limits = settings.rateLimits ?? DEFAULT_RATE_LIMITS;
   const storeFor = (limiter: 'anonymous' | 'authenticated') => (deps.rateLimitStore === undefined ? {} : { store: deps.rateLimitStore(limiter) });
   // Per client address for requests without an identity; per tenant and subject once authenticated.
-  const limitAnonymous = rateLimit({ by: 'address', name: 'anonymous', limit: limits.anonymous, windowMs: limits.windowMs, logger: deps.logger, ...storeFor('anonymous') });
-  const limitAuthenticated = rateLimit({ by: 'identity', name: 'authenticated', limit: limits.authenticated, windowMs: limits.windowMs, logger: deps.logger, ...storeFor('authenticated') });
+  const limitAnonymous = rateLimit({
+    by: 'address',
+    name: 'anonymous',
+    limit: limits.anonymous,
+    windowMs: limits.windowMs,
+    logger: deps.logger,
+    ...storeFor('anonymous'),
+  });
+  const limitAuthenticated = rateLimit({
+    by: 'identity',
+    name: 'authenticated',
+    limit: limits.authenticated,
+    windowMs: limits.windowMs,
+    logger: deps.logger,
+    ...storeFor('authenticated'),
+  });
   app.use(function limitWithoutToken(req, res, next) {
     // A request with a token is counted once authentication has decided who it is (or that it is nobody).
     if (req.headers.authorization === undefined) void limitAnonymous(req, res, next);
@@ -69,12 +83,18 @@ export function createApp(settings: AppSettings, deps: AppDependencies): Express
   const ready = deps.ready;
   if (ready !== undefined) {
     let state: 'opening' | 'open' | 'failed' = 'opening';
-    ready.then(() => (state = 'open'), () => (state = 'failed'));
+    ready.then(
+      () => (state = 'open'),
+      () => (state = 'failed'),
+    );
     const unavailable = () => new DependencyError(503, 'ERR_DB_UNAVAILABLE', { reason: 'the database did not open' });
     app.use(function awaitDatabase(req, _res, next) {
       if (state === 'open' || req.path === LIVENESS_PATH) return next();
       if (state === 'failed') return next(unavailable());
-      ready.then(() => next(), () => next(unavailable()));
+      ready.then(
+        () => next(),
+        () => next(unavailable()),
+      );
     });
   }
   const origins = settings.corsOrigins ?? [];

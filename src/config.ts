@@ -59,12 +59,7 @@ export const DEV_ISSUER = 'golden-path-dev';
 export const DEV_AUDIENCE = 'golden-path-dev';
 
 const digits = (max: number) =>
-  z
-    .string()
-    .max(String(max).length, { abort: true })
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().int().max(max));
+  z.string().max(String(max).length, { abort: true }).regex(/^\d+$/, 'must be a whole number').transform(Number).pipe(z.number().int().max(max));
 
 /** Milliseconds from 100 ms to 10 minutes. */
 const millis = () => digits(600_000).pipe(z.number().min(100, 'must be at least 100 (milliseconds)'));
@@ -84,7 +79,12 @@ const origin = z
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: digits(65535).default(3000),
-  HOST: z.string().min(1).max(255).regex(/^[A-Za-z0-9.:-]+$/, 'must be an address or host name').optional(),
+  HOST: z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[A-Za-z0-9.:-]+$/, 'must be an address or host name')
+    .optional(),
   AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').max(4096).optional(),
   AUTH_JWKS_URL: z.string().max(2048).optional(),
   AUTH_ISSUER: z.string().min(1).max(512).optional(),
@@ -94,7 +94,12 @@ const EnvSchema = z.object({
     .string()
     .max(8192)
     .optional()
-    .transform((value) => (value ?? '').split(',').map((s) => s.trim()).filter(Boolean))
+    .transform((value) =>
+      (value ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(origin)),
   TRUST_PROXY_HOPS: digits(10).default(0),
   DATABASE_URL: z.string().min(1).max(2048).optional(),

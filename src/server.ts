@@ -48,8 +48,16 @@ export async function startServer(config: AppConfig, deps: { logger: Logger }): 
   opening.catch(() => undefined);
   const database = whenOpen(opening, config.databaseUrl === undefined ? 'pglite' : 'postgres');
   // Several instances on one PostgreSQL share their rate-limit counts; the embedded database serves one.
-  const sharedLimits = config.databaseUrl === undefined ? undefined : postgresRateLimitStores({ url: config.databaseUrl, logger: deps.logger, pruneEveryMs: config.rateLimits.windowMs });
-  const app = createApp(config, { logger: deps.logger, database, ready: opening, ...(sharedLimits === undefined ? {} : { rateLimitStore: sharedLimits.store }) });
+  const sharedLimits =
+    config.databaseUrl === undefined
+      ? undefined
+      : postgresRateLimitStores({ url: config.databaseUrl, logger: deps.logger, pruneEveryMs: config.rateLimits.windowMs });
+  const app = createApp(config, {
+    logger: deps.logger,
+    database,
+    ready: opening,
+    ...(sharedLimits === undefined ? {} : { rateLimitStore: sharedLimits.store }),
+  });
   // Slow clients must not hold sockets forever (slowloris); a JSON API needs no long uploads.
   const timeouts = config.serverTimeouts;
   const server = createServer(
@@ -65,7 +73,10 @@ export async function startServer(config: AppConfig, deps: { logger: Logger }): 
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     // Opened or not, the embedded database must not stay open: its handles keep the process alive.
-    await opening.then((db) => db.close(), () => undefined);
+    await opening.then(
+      (db) => db.close(),
+      () => undefined,
+    );
     await sharedLimits?.close();
   };
   await new Promise<void>((resolve, reject) => {
@@ -75,7 +86,10 @@ export async function startServer(config: AppConfig, deps: { logger: Logger }): 
       resolve();
     });
   }).catch(async (err: unknown) => {
-    await opening.then((db) => db.close(), () => undefined);
+    await opening.then(
+      (db) => db.close(),
+      () => undefined,
+    );
     await sharedLimits?.close();
     throw err;
   });
@@ -100,10 +114,13 @@ export async function startServer(config: AppConfig, deps: { logger: Logger }): 
         server.close(() => {
           clearTimeout(force);
           // Only after the last request: the embedded database flushes and releases its files.
-          Promise.all([database.close(), sharedLimits?.close()]).then(() => resolve(), (err: unknown) => {
-            deps.logger.error({ err }, 'database did not close cleanly');
-            resolve();
-          });
+          Promise.all([database.close(), sharedLimits?.close()]).then(
+            () => resolve(),
+            (err: unknown) => {
+              deps.logger.error({ err }, 'database did not close cleanly');
+              resolve();
+            },
+          );
         });
         server.closeIdleConnections();
       });
@@ -115,7 +132,10 @@ export async function startServer(config: AppConfig, deps: { logger: Logger }): 
 /** The database as the app sees it before it is open; the app's gate keeps requests off it until then. */
 function whenOpen(opening: Promise<Database>, engine: Database['engine']): Database {
   let open: Database | undefined;
-  opening.then((db) => (open = db), () => undefined);
+  opening.then(
+    (db) => (open = db),
+    () => undefined,
+  );
   function current(): Database {
     if (open === undefined) throw new DependencyError(503, 'ERR_DB_UNAVAILABLE', { reason: 'the database is not open yet' });
     return open;
@@ -125,7 +145,11 @@ function whenOpen(opening: Promise<Database>, engine: Database['engine']): Datab
     forTenant: (tenantId) => current().forTenant(tenantId),
     withTransaction: (fn) => opening.then((db) => db.withTransaction(fn)),
     migrate: () => opening.then((db) => db.migrate()),
-    close: () => opening.then((db) => db.close(), () => undefined),
+    close: () =>
+      opening.then(
+        (db) => db.close(),
+        () => undefined,
+      ),
   };
   return Object.freeze(database);
 }

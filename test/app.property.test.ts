@@ -16,10 +16,13 @@ const dangerousKey = fc.constantFrom('__proto__', 'constructor', 'prototype', 't
 const key = fc.oneof(dangerousKey, fc.string({ maxLength: 12 }));
 // Raw JSON text, so `__proto__` arrives as an own key exactly as an attacker would send it.
 const hostileJson: fc.Arbitrary<string> = fc.letrec<{ value: string; object: string; array: string }>((tie) => ({
-  value: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)), tie('object'), tie('array')),
-  object: fc
-    .array(fc.tuple(key, tie('value')), { maxLength: 5 })
-    .map((entries) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`),
+  value: fc.oneof(
+    { depthSize: 'small' },
+    fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)),
+    tie('object'),
+    tie('array'),
+  ),
+  object: fc.array(fc.tuple(key, tie('value')), { maxLength: 5 }).map((entries) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`),
   array: fc.array(tie('value'), { maxLength: 4 }).map((items) => `[${items.join(',')}]`),
 })).value;
 

@@ -71,7 +71,10 @@ describe('the app', () => {
 
   it('logs one line per request with its route and no credentials', async () => {
     const { app, logs } = build();
-    const res = await request(app).get('/health?token=leaky-query-secret').set('Authorization', 'Bearer not-a-real-token-value').set('Cookie', 'session=cookie-secret-value');
+    const res = await request(app)
+      .get('/health?token=leaky-query-secret')
+      .set('Authorization', 'Bearer not-a-real-token-value')
+      .set('Cookie', 'session=cookie-secret-value');
     expect(res.status).toBe(400);
     const text = logs.text();
     expect(text).not.toContain('leaky-query-secret');
@@ -82,4 +85,3 @@ describe('the app', () => {
     expect(completed[0]).toMatchObject({ method: 'GET', status: 400, requestId: res.headers['x-request-id'] });
   });
 });
-

@@ -34,7 +34,13 @@ describe('loadConfig', () => {
   });
 
   it('starts in production with complete auth settings', () => {
-    const config = loadConfig({ NODE_ENV: 'production', AUTH_JWT_SECRET: SECRET, AUTH_ISSUER: 'https://id.example', AUTH_AUDIENCE: 'orders-api', CURSOR_SECRET: 'c'.repeat(32) });
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      AUTH_JWT_SECRET: SECRET,
+      AUTH_ISSUER: 'https://id.example',
+      AUTH_AUDIENCE: 'orders-api',
+      CURSOR_SECRET: 'c'.repeat(32),
+    });
     expect(config.auth).toEqual({ secret: SECRET, issuer: 'https://id.example', audience: 'orders-api' });
     expect(config.cursorSecret).toBe('c'.repeat(32));
   });
@@ -73,7 +79,10 @@ describe('loadConfig', () => {
   });
 
   it('accepts only exact CORS origins', () => {
-    expect(loadConfig({ CORS_ORIGINS: 'https://a.example, http://localhost:5173' }, devSecret).corsOrigins).toEqual(['https://a.example', 'http://localhost:5173']);
+    expect(loadConfig({ CORS_ORIGINS: 'https://a.example, http://localhost:5173' }, devSecret).corsOrigins).toEqual([
+      'https://a.example',
+      'http://localhost:5173',
+    ]);
     for (const bad of ['*', 'https://a.example/', 'https://a.example/path', 'a.example', 'javascript:alert(1)', 'https://*.example']) {
       expect(issues({ CORS_ORIGINS: bad }).join(), bad).toMatch(/CORS_ORIGINS/);
     }

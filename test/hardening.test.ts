@@ -79,7 +79,10 @@ describe('forged pagination cursors', () => {
     ['garbage', 'not-a-cursor'],
   ])('refuses %s with a 400', async (_name, cursor) => {
     kit.logs.clear();
-    const res = await kit.request().get(`/notes?cursor=${encodeURIComponent(cursor)}`).set(bearer(readWrite));
+    const res = await kit
+      .request()
+      .get(`/notes?cursor=${encodeURIComponent(cursor)}`)
+      .set(bearer(readWrite));
     expectProblem(res, 400);
     expect(res.body.code).toBe('ERR_VALIDATION');
     expect(errorLines()).toEqual([]);
@@ -87,7 +90,12 @@ describe('forged pagination cursors', () => {
 
   it('refuses a genuine cursor after any change to it, and one handed to another tenant', async () => {
     for (let index = 0; index < 3; index += 1) {
-      await kit.request().post('/notes').set(bearer(readWrite)).send({ title: `page ${index}` }).expect(201);
+      await kit
+        .request()
+        .post('/notes')
+        .set(bearer(readWrite))
+        .send({ title: `page ${index}` })
+        .expect(201);
     }
     const first = await kit.request().get('/notes?limit=1').set(bearer(readWrite)).expect(200);
     const cursor = first.body.nextCursor as string;
@@ -96,12 +104,25 @@ describe('forged pagination cursors', () => {
     const retimed = Buffer.from(JSON.stringify([decoded[0], decoded[1], '1999-01-01 00:00:00+00', decoded[3]])).toString('base64url');
     const flipped = `${payload}.${mac.startsWith('A') ? 'B' : 'A'}${mac.slice(1)}`;
     for (const tampered of [`${retimed}.${mac}`, flipped, payload, `${payload}.`]) {
-      const res = await kit.request().get(`/notes?limit=1&cursor=${encodeURIComponent(tampered)}`).set(bearer(readWrite));
+      const res = await kit
+        .request()
+        .get(`/notes?limit=1&cursor=${encodeURIComponent(tampered)}`)
+        .set(bearer(readWrite));
       expectProblem(res, 400);
     }
     const other = await kit.tokens.otherTenant({ permissions: ['notes:read'] });
-    expectProblem(await kit.request().get(`/notes?limit=1&cursor=${encodeURIComponent(cursor)}`).set(bearer(other)), 400);
-    const second = await kit.request().get(`/notes?limit=1&cursor=${encodeURIComponent(cursor)}`).set(bearer(readWrite)).expect(200);
+    expectProblem(
+      await kit
+        .request()
+        .get(`/notes?limit=1&cursor=${encodeURIComponent(cursor)}`)
+        .set(bearer(other)),
+      400,
+    );
+    const second = await kit
+      .request()
+      .get(`/notes?limit=1&cursor=${encodeURIComponent(cursor)}`)
+      .set(bearer(readWrite))
+      .expect(200);
     expect(second.body.items[0].id).not.toBe(first.body.items[0].id);
   });
 });
@@ -140,13 +161,10 @@ describe('token type and age', () => {
     await kit.request().get('/notes').set(bearer(token)).expect(200);
   });
 
-  it.each(['secevent+jwt', 'logout+jwt', 'application/logout+jwt', 'id_token+jwt', 'dpop+jwt', 'JOSE', 'at+jwt ', ''])(
-    'refuses typ %j',
-    async (typ) => {
-      const token = await kit.tokens.crafted({ permissions: ['notes:read'] }, { typ });
-      expectProblem(await kit.request().get('/notes').set(bearer(token)), 401);
-    },
-  );
+  it.each(['secevent+jwt', 'logout+jwt', 'application/logout+jwt', 'id_token+jwt', 'dpop+jwt', 'JOSE', 'at+jwt ', ''])('refuses typ %j', async (typ) => {
+    const token = await kit.tokens.crafted({ permissions: ['notes:read'] }, { typ });
+    expectProblem(await kit.request().get('/notes').set(bearer(token)), 401);
+  });
 
   it('refuses a non-string typ', async () => {
     const token = await kit.tokens.crafted({ permissions: ['notes:read'] }, { typ: 7 });

@@ -23,9 +23,7 @@ function consoleCalls(file: string): number[] {
 
 describe('project invariants', () => {
   it('nothing in blessed/, src/ or generators/ uses console (the redacting logger is the only output)', () => {
-    const found = ['blessed', 'src', 'generators']
-      .flatMap(sources)
-      .flatMap((file) => consoleCalls(file).map((line) => `${relative(ROOT, file)}:${line}`));
+    const found = ['blessed', 'src', 'generators'].flatMap(sources).flatMap((file) => consoleCalls(file).map((line) => `${relative(ROOT, file)}:${line}`));
     expect(found).toEqual([]);
   });
 

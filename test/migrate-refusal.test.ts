@@ -36,7 +36,8 @@ async function runIn(args: readonly string[]): Promise<{ code: number | null; st
   return { code, stdout, stderr };
 }
 
-const REFUSAL = /^error: (migrate: )?Migration "0003_create_widgets\.sql" leaves table "widgets" \(it has tenant_id\) without the tenant row-level security: row-level security is not enabled .*; it was not applied\n$/;
+const REFUSAL =
+  /^error: (migrate: )?Migration "0003_create_widgets\.sql" leaves table "widgets" \(it has tenant_id\) without the tenant row-level security: row-level security is not enabled .*; it was not applied\n$/;
 
 describe('a tenant table without row-level security', { timeout: 180_000 }, () => {
   it('golden-path migrate refuses it: exit 1, one line naming the table, no stack', async () => {

@@ -92,10 +92,19 @@ describe('notes', () => {
   });
 
   it('refuses prototype keys, oversized bodies and lossy query values', async () => {
-    const proto = await kit.request().post('/notes').set(bearer(readWrite)).set('Content-Type', 'application/json').send('{"title":"x","__proto__":{"polluted":true}}');
+    const proto = await kit
+      .request()
+      .post('/notes')
+      .set(bearer(readWrite))
+      .set('Content-Type', 'application/json')
+      .send('{"title":"x","__proto__":{"polluted":true}}');
     expectProblem(proto, 400);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    const big = await kit.request().post('/notes').set(bearer(readWrite)).send({ title: 'x'.repeat(200 * 1024) });
+    const big = await kit
+      .request()
+      .post('/notes')
+      .set(bearer(readWrite))
+      .send({ title: 'x'.repeat(200 * 1024) });
     expectProblem(big, 413);
     for (const limit of ['', '0x10', '1e1', '0', '101', '5&limit=6']) {
       const res = await kit.request().get(`/notes?limit=${limit}`).set(bearer(readWrite));
@@ -108,7 +117,10 @@ describe('notes', () => {
     const first = await kit.request().get('/notes?limit=2').set(bearer(readWrite));
     expect(first.body.items).toHaveLength(2);
     expect(typeof first.body.nextCursor).toBe('string');
-    const second = await kit.request().get(`/notes?limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`).set(bearer(readWrite));
+    const second = await kit
+      .request()
+      .get(`/notes?limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`)
+      .set(bearer(readWrite));
     expect(second.status).toBe(200);
     const ids = new Set([...first.body.items, ...second.body.items].map((n: { id: string }) => n.id));
     expect(ids.size).toBe(4);

@@ -77,23 +77,28 @@ function requestFor(endpoint: Endpoint, pool: readonly string[]) {
   const params = [...endpoint.path.matchAll(/:([A-Za-z0-9]+)/g)].map((match) => match[1] ?? '');
   const query = inputSchemaOf(endpoint.schemas.query);
   const queryKeys = [...Object.keys(query?.properties ?? {}), 'unknown'];
-  return fc.record({
-    method: fc.oneof({ weight: 9, arbitrary: fc.constant(endpoint.method) }, { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE') }),
-    segments: fc.tuple(...params.map(() => pathSegment)),
-    query: fc.tuple(...queryKeys.map((key) => queryValue(query?.properties?.[key], pool, key !== 'unknown'))),
-    rawQuery: fc.oneof({ weight: 9, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom('%ZZ=1', 'a=%FF', 'a[b]=1', 'a=1&a=2') }),
-    body: fc.oneof({ weight: 1, arbitrary: fc.constant(null) }, { weight: 6, arbitrary: mutated(inputSchemaOf(endpoint.schemas.body)) }),
-    token: tokenSpec,
-  }).map((input) => {
-    let path = endpoint.path;
-    params.forEach((name, index) => (path = path.replace(`:${name}`, input.segments[index] ?? '')));
-    const pairs = queryKeys.flatMap((key, index) => {
-      const value = input.query[index];
-      return value === undefined ? [] : [`${key}=${encodeURIComponent(value.replace(/[\ud800-\udfff]/g, '?'))}`];
+  return fc
+    .record({
+      method: fc.oneof(
+        { weight: 9, arbitrary: fc.constant(endpoint.method) },
+        { weight: 1, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE') },
+      ),
+      segments: fc.tuple(...params.map(() => pathSegment)),
+      query: fc.tuple(...queryKeys.map((key) => queryValue(query?.properties?.[key], pool, key !== 'unknown'))),
+      rawQuery: fc.oneof({ weight: 9, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom('%ZZ=1', 'a=%FF', 'a[b]=1', 'a=1&a=2') }),
+      body: fc.oneof({ weight: 1, arbitrary: fc.constant(null) }, { weight: 6, arbitrary: mutated(inputSchemaOf(endpoint.schemas.body)) }),
+      token: tokenSpec,
+    })
+    .map((input) => {
+      let path = endpoint.path;
+      params.forEach((name, index) => (path = path.replace(`:${name}`, input.segments[index] ?? '')));
+      const pairs = queryKeys.flatMap((key, index) => {
+        const value = input.query[index];
+        return value === undefined ? [] : [`${key}=${encodeURIComponent(value.replace(/[\ud800-\udfff]/g, '?'))}`];
+      });
+      if (input.rawQuery !== null) pairs.push(input.rawQuery);
+      return { ...input, url: pairs.length === 0 ? path : `${path}?${pairs.join('&')}` };
     });
-    if (input.rawQuery !== null) pairs.push(input.rawQuery);
-    return { ...input, url: pairs.length === 0 ? path : `${path}?${pairs.join('&')}` };
-  });
 }
 
 async function send(method: string, url: string, auth: string | undefined, body: unknown) {
@@ -137,7 +142,10 @@ describe('the registry under hostile input', () => {
         expect(res.text, `${where}: stack or library text in the body`).not.toMatch(STACK);
         // 431 comes from Node's HTTP parser (headers over 16 KB) before the app sees the request.
         if (res.status >= 400 && res.status !== 431) expect(res.headers['content-type'], where).toMatch(/^application\/problem\+json/);
-        expect(errors.map((line) => line['msg']), `${where}: error-level log`).toEqual([]);
+        expect(
+          errors.map((line) => line['msg']),
+          `${where}: error-level log`,
+        ).toEqual([]);
       }),
       { numRuns: RUNS },
     );

@@ -10,9 +10,15 @@ const HEADERS_TIMEOUT_MS = 500;
 let running: RunningServer;
 
 beforeAll(async () => {
-  const config = loadConfig(
-    { NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', AUTH_JWT_SECRET: 'slow-client-test-secret-'.padEnd(48, 'x'), DATA_DIR: 'memory', HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS), REQUEST_TIMEOUT_MS: '1000' },
-  );
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    AUTH_JWT_SECRET: 'slow-client-test-secret-'.padEnd(48, 'x'),
+    DATA_DIR: 'memory',
+    HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
+    REQUEST_TIMEOUT_MS: '1000',
+  });
   running = await startServer(config, { logger: createLogger({ level: 'silent', destination: createLogCapture().stream }) });
 });
 afterAll(() => running.close());

@@ -55,7 +55,12 @@ const app = express();
 app.disable('x-powered-by');
 app.use(function logRequest(req, res, next) {
   const started = process.hrtime.bigint();
-  res.on('finish', () => logger.info({ method: req.method, path: req.path, status: res.statusCode, durationMs: Number(process.hrtime.bigint() - started) / 1e6 }, 'request completed'));
+  res.on('finish', () =>
+    logger.info(
+      { method: req.method, path: req.path, status: res.statusCode, durationMs: Number(process.hrtime.bigint() - started) / 1e6 },
+      'request completed',
+    ),
+  );
   next();
 });
 app.use(helmet());

@@ -5,7 +5,8 @@ import { createLogger } from '../../blessed/logger/index.js';
 const [kind, count] = process.argv.slice(2);
 const lines = Number(count ?? 100_000);
 const destination = pino.destination({ dest: '/dev/null', sync: true });
-const log: { info(entry: object, message: string): void } = kind === 'plain' ? pino({ level: 'info' }, destination) : createLogger({ level: 'info', destination: destination as unknown as NodeJS.WritableStream });
+const log: { info(entry: object, message: string): void } =
+  kind === 'plain' ? pino({ level: 'info' }, destination) : createLogger({ level: 'info', destination: destination as unknown as NodeJS.WritableStream });
 
 function entry(i: number) {
   // Secrets nested where pino's path redaction does not reach: the redacting logger must find them.
@@ -13,7 +14,10 @@ function entry(i: number) {
     orderId: `order-${i}`,
     customer: { id: i, email: 'user@example.test', credentials: { password: 'hunter2', apiKey: 'k-123' } },
     headers: { Authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig', accept: 'application/json' },
-    items: [{ sku: 'A-1', quantity: 2, token: 'tok-1' }, { sku: 'B-2', quantity: 1 }],
+    items: [
+      { sku: 'A-1', quantity: 2, token: 'tok-1' },
+      { sku: 'B-2', quantity: 1 },
+    ],
   };
 }
 

@@ -6,7 +6,7 @@ import { request } from 'node:http';
 // Run inside a network namespace of its own (see bench/cold-start.ts): only loopback exists there.
 const [cwd, command, ...args] = process.argv.slice(2);
 if (cwd === undefined || command === undefined) throw new TypeError('usage: start.ts <cwd> <command> [args...]');
-const DEADLINE_MS = Number(process.env["BENCH_START_DEADLINE_MS"] ?? 120_000);
+const DEADLINE_MS = Number(process.env['BENCH_START_DEADLINE_MS'] ?? 120_000);
 
 function health(): Promise<number> {
   return new Promise((resolve) => {
@@ -38,7 +38,9 @@ const ms = Number(process.hrtime.bigint() - started) / 1e6;
 if (!exited && child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
 await new Promise((resolve) => (exited ? resolve(undefined) : child.once('exit', resolve)));
 if (status !== 200) {
-  process.stderr.write(`no 200 from /health within ${DEADLINE_MS / 1000} s (last status ${status}${exited ? ', the process exited' : ''}): ${output.trim().split('\n').slice(-3).join(' | ').slice(0, 400)}\n`);
+  process.stderr.write(
+    `no 200 from /health within ${DEADLINE_MS / 1000} s (last status ${status}${exited ? ', the process exited' : ''}): ${output.trim().split('\n').slice(-3).join(' | ').slice(0, 400)}\n`,
+  );
   process.exit(1);
 }
 process.stdout.write(`${ms}\n`);

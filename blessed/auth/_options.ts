@@ -1,17 +1,6 @@
 import { z } from 'zod';
 
-export const ASYMMETRIC_ALGORITHMS = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-] as const;
+export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
 export type AsymmetricAlgorithm = (typeof ASYMMETRIC_ALGORITHMS)[number];
 
 export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 5;
@@ -80,9 +69,7 @@ const secretOptionsSchema = z.strictObject({ ...commonShape, secret: secretSchem
 const jwksOptionsSchema = z.strictObject(
   {
     ...commonShape,
-    jwksUrl: z
-      .union([z.string(), z.instanceof(URL)], { error: '"jwksUrl" must be a URL string or a URL' })
-      .transform(toJwksUrl),
+    jwksUrl: z.union([z.string(), z.instanceof(URL)], { error: '"jwksUrl" must be a URL string or a URL' }).transform(toJwksUrl),
     algorithms: z
       .array(z.enum(ASYMMETRIC_ALGORITHMS, { error: ALGORITHMS_MESSAGE }), { error: ALGORITHMS_MESSAGE })
       .min(1, { error: '"algorithms" must not be empty' })

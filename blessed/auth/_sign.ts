@@ -37,9 +37,7 @@ const signSchema = z.strictObject({
   audience: nonEmpty('audience'),
   subject: nonEmpty('subject'),
   // A token authenticate() would refuse is no use to anyone: the same tenant rule applies.
-  tenantId: z
-    .string({ error: TENANT_MESSAGE })
-    .refine((value) => tenantIdSchema.safeParse(value).success, { error: TENANT_MESSAGE }),
+  tenantId: z.string({ error: TENANT_MESSAGE }).refine((value) => tenantIdSchema.safeParse(value).success, { error: TENANT_MESSAGE }),
   permissions: z.array(z.string().min(1), { error: '"permissions" must be an array of non-empty strings' }),
   ttl: z
     .union([z.string(), z.number()], { error: TTL_MESSAGE })

@@ -28,8 +28,7 @@ function describe(err: unknown): string {
   if (err instanceof Error) {
     // fetch() reports "fetch failed" and puts the useful part (ECONNREFUSED, ...) in `cause`.
     const cause = err.cause;
-    const detail =
-      cause instanceof Error ? ` (${'code' in cause && typeof cause.code === 'string' ? cause.code : cause.name})` : '';
+    const detail = cause instanceof Error ? ` (${'code' in cause && typeof cause.code === 'string' ? cause.code : cause.name})` : '';
     return `${err.name}: ${err.message}${detail}`;
   }
   return 'non-error thrown';
@@ -73,11 +72,7 @@ function guardKeySource(remote: RemoteKeySet): KeyResolver {
       }
       // An unknown kid or an algorithm the key set cannot serve is the token's fault; jose needs
       // the multiple-match error untouched to try each candidate key.
-      if (
-        err instanceof errors.JWKSNoMatchingKey ||
-        err instanceof errors.JWKSMultipleMatchingKeys ||
-        err instanceof errors.JOSENotSupported
-      ) {
+      if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys || err instanceof errors.JOSENotSupported) {
         throw err;
       }
       throw new KeySourceFailure(err);

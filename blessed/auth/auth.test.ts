@@ -50,9 +50,7 @@ function validClaims(overrides: Claims = {}): Claims {
 
 /** Signs any payload, valid or not, with any header and key. */
 async function craft(payload: Claims, key: Uint8Array = SECRET, header: Record<string, unknown> = {}): Promise<string> {
-  return new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT', ...header })
-    .sign(key);
+  return new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg: 'HS256', typ: 'JWT', ...header }).sign(key);
 }
 
 function without(claim: string): Claims {
@@ -91,17 +89,14 @@ function expectLogged(logs: LogCapture, code: string, reasonPart: string, token:
 }
 
 describe('authenticate (HS256): every hostile request is the same 401', () => {
-  it('refuses a request without an Authorization header', () =>
-    expectRejected(undefined, 'ERR_AUTH_TOKEN_MISSING', 'no Authorization header'));
-  it('refuses the Basic scheme', () =>
-    expectRejected('Basic dXNlcjpwYXNzd29yZA==', 'ERR_AUTH_TOKEN_MISSING', 'not Bearer'));
+  it('refuses a request without an Authorization header', () => expectRejected(undefined, 'ERR_AUTH_TOKEN_MISSING', 'no Authorization header'));
+  it('refuses the Basic scheme', () => expectRejected('Basic dXNlcjpwYXNzd29yZA==', 'ERR_AUTH_TOKEN_MISSING', 'not Bearer'));
   it('refuses an empty bearer token', () => expectRejected('Bearer ', 'ERR_AUTH_TOKEN_MALFORMED', 'no token'));
   it('refuses two tokens', async () => {
     const token = await craft(validClaims());
     await expectRejected(`Bearer ${token} ${token}`, 'ERR_AUTH_TOKEN_MALFORMED', 'more than one token', token);
   });
-  it('refuses a token that is not a compact JWS', () =>
-    expectRejected('Bearer not-a-jwt', 'ERR_AUTH_TOKEN_MALFORMED', 'compact JWS'));
+  it('refuses a token that is not a compact JWS', () => expectRejected('Bearer not-a-jwt', 'ERR_AUTH_TOKEN_MALFORMED', 'compact JWS'));
   it('refuses alg none', async () => {
     const encode = (value: unknown) => base64url.encode(JSON.stringify(value));
     const token = `${encode({ alg: 'none', typ: 'JWT' })}.${encode(validClaims())}.`;
@@ -158,15 +153,24 @@ describe('authenticate (HS256): every hostile request is the same 401', () => {
 
   it.each(['JWT', 'at+jwt', 'AT+JWT', 'Application/At+Jwt', 'application/jwt'])('accepts typ %j, and no typ at all', async (typ) => {
     const { app } = buildApp();
-    await request(app).get('/whoami').set('Authorization', `Bearer ${await craft(validClaims(), SECRET, { typ })}`).expect(200);
+    await request(app)
+      .get('/whoami')
+      .set('Authorization', `Bearer ${await craft(validClaims(), SECRET, { typ })}`)
+      .expect(200);
     const untyped = await new CompactSign(new TextEncoder().encode(JSON.stringify(validClaims()))).setProtectedHeader({ alg: 'HS256' }).sign(SECRET);
     await request(app).get('/whoami').set('Authorization', `Bearer ${untyped}`).expect(200);
   });
 
   it('takes the maximum token age from its option', async () => {
     const { app } = buildApp({ ...OPTIONS, maxTokenAgeSeconds: 60 });
-    await request(app).get('/whoami').set('Authorization', `Bearer ${await craft(validClaims({ iat: now() - 50 }))}`).expect(200);
-    await request(app).get('/whoami').set('Authorization', `Bearer ${await craft(validClaims({ iat: now() - 120 }))}`).expect(401);
+    await request(app)
+      .get('/whoami')
+      .set('Authorization', `Bearer ${await craft(validClaims({ iat: now() - 50 }))}`)
+      .expect(200);
+    await request(app)
+      .get('/whoami')
+      .set('Authorization', `Bearer ${await craft(validClaims({ iat: now() - 120 }))}`)
+      .expect(401);
   });
   it('refuses an oversized token before verifying it, even when its signature is valid', async () => {
     const token = await craft(validClaims({ permissions: ['orders:write'], padding: 'x'.repeat(9000) }));
@@ -191,7 +195,14 @@ describe('authenticate (HS256): every hostile request is the same 401', () => {
 describe('authenticate: identity comes only from the verified token', () => {
   it('accepts the scheme in any case and exposes a frozen AuthContext', async () => {
     const { app } = buildApp();
-    const token = await signToken({ secret: SECRET, issuer: ISSUER, audience: AUDIENCE, subject: 'user-1', tenantId: 'tenant-a', permissions: ['orders:read'] });
+    const token = await signToken({
+      secret: SECRET,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      subject: 'user-1',
+      tenantId: 'tenant-a',
+      permissions: ['orders:read'],
+    });
     const res = await request(app).get('/whoami').set('Authorization', `bEaReR ${token}`);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ subject: 'user-1', tenantId: 'tenant-a', permissions: ['orders:read'] });
@@ -220,16 +231,21 @@ describe('authenticate: identity comes only from the verified token', () => {
     const app = express();
     let seen: AuthContext | undefined;
     const token = await craft(validClaims());
-    app.get('/', authenticate(OPTIONS), function tamper(req, _res, next) {
-      const auth = getAuth(req);
-      Object.assign(req, { auth: { tenantId: 'tenant-b' }, user: { tenantId: 'tenant-b' } });
-      expect(() => (auth?.permissions as string[]).push('admin')).toThrow(TypeError);
-      expect(() => Object.assign(auth ?? {}, { tenantId: 'tenant-b' })).toThrow(TypeError);
-      next();
-    }, function read(req, res) {
-      seen = getAuth(req);
-      res.end();
-    });
+    app.get(
+      '/',
+      authenticate(OPTIONS),
+      function tamper(req, _res, next) {
+        const auth = getAuth(req);
+        Object.assign(req, { auth: { tenantId: 'tenant-b' }, user: { tenantId: 'tenant-b' } });
+        expect(() => (auth?.permissions as string[]).push('admin')).toThrow(TypeError);
+        expect(() => Object.assign(auth ?? {}, { tenantId: 'tenant-b' })).toThrow(TypeError);
+        next();
+      },
+      function read(req, res) {
+        seen = getAuth(req);
+        res.end();
+      },
+    );
     await request(app).get('/').set('Authorization', `Bearer ${token}`).expect(200);
     expect(seen).toEqual({ subject: 'user-1', tenantId: 'tenant-a', permissions: ['orders:read'] });
   });

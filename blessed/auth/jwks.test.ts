@@ -103,7 +103,9 @@ async function expect401(path: string, token: string, code: string, reasonPart: 
 describe('authenticate with a JWKS URL', () => {
   it.each(['RS256', 'ES256', 'EdDSA'] as const)('accepts a %s token from the key set', async (alg) => {
     const { app } = buildApp({ jwksUrl: `${base}/jwks` });
-    const res = await request(app).get('/whoami').set('Authorization', `Bearer ${await sign(alg)}`);
+    const res = await request(app)
+      .get('/whoami')
+      .set('Authorization', `Bearer ${await sign(alg)}`);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ subject: 'user-1', tenantId: 'tenant-a', permissions: ['orders:read'] });
   });
@@ -125,7 +127,7 @@ describe('authenticate with a JWKS URL', () => {
       .setAudience(AUDIENCE)
       .setSubject('user-1')
       .setIssuedAt()
-    .setExpirationTime('5m')
+      .setExpirationTime('5m')
       .sign(publicPem);
     await expect401('/jwks', token, 'ERR_AUTH_TOKEN_INVALID', 'ERR_JOSE_ALG_NOT_ALLOWED', { algorithms: ['RS256', 'ES256', 'EdDSA'] });
   });
@@ -137,7 +139,7 @@ describe('authenticate with a JWKS URL', () => {
       .setAudience(AUDIENCE)
       .setSubject('user-1')
       .setIssuedAt()
-    .setExpirationTime('5m')
+      .setExpirationTime('5m')
       .sign(attacker.privateKey);
     await expect401('/jwks', token, 'ERR_AUTH_TOKEN_INVALID', 'key material (jwk)');
   });

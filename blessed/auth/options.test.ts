@@ -58,9 +58,7 @@ describe('authenticate options are checked when the factory runs', () => {
 });
 
 const errorClasses = [Error, TypeError, RangeError, SyntaxError, errors.JOSEError, errors.JWKSTimeout, errors.JWTInvalid];
-const thrownErrors = fc
-  .tuple(fc.constantFrom(...errorClasses), fc.string({ maxLength: 40 }))
-  .map(([ErrorClass, message]) => new ErrorClass(message));
+const thrownErrors = fc.tuple(fc.constantFrom(...errorClasses), fc.string({ maxLength: 40 })).map(([ErrorClass, message]) => new ErrorClass(message));
 
 describe('properties', () => {
   it('any Authorization header yields a compact JWS or an AuthenticationError, nothing else', () => {
@@ -93,9 +91,7 @@ describe('properties', () => {
     const verify = createVerifier(parseAuthOptions(BASE));
     const now = Math.floor(Date.now() / 1000);
     const payload = { iss: BASE.issuer, aud: BASE.audience, sub: 'u', tenant_id: 't', iat: now, exp: now + 600 };
-    const token = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
-      .setProtectedHeader({ alg: 'HS256' })
-      .sign(SECRET);
+    const token = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg: 'HS256' }).sign(SECRET);
     await expect(verify(token)).resolves.toMatchObject({ tenant_id: 't' });
     const signedPart = token.lastIndexOf('.');
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';

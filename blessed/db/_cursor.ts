@@ -82,9 +82,7 @@ export function createCursorCodec(secret?: string | Uint8Array): CursorCodec {
 
   function mac(scope: CursorScope, payload: string): Buffer {
     // Table names are identifiers and tenant ids hold no control characters: NUL separates unambiguously.
-    return createHmac('sha256', key)
-      .update(['gp-cursor-v1', scope.table, scope.tenantId, payload].join('\u0000'))
-      .digest();
+    return createHmac('sha256', key).update(['gp-cursor-v1', scope.table, scope.tenantId, payload].join('\u0000')).digest();
   }
 
   return Object.freeze({

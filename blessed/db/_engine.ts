@@ -92,9 +92,8 @@ export async function grantTenantRole(engine: Engine): Promise<void> {
 /** Opens PGlite (in memory or on a data directory) or, given a URL, a pool on a real server. */
 export async function openEngine(options: EngineOptions): Promise<Engine> {
   const kind = options.url === undefined ? 'pglite' : 'postgres';
-  const { kysely, runWithSettings }: Opened = options.url === undefined
-    ? await openPglite(options)
-    : { kysely: openPostgres(options.url, options.schema, options.logger), runWithSettings: undefined };
+  const { kysely, runWithSettings }: Opened =
+    options.url === undefined ? await openPglite(options) : { kysely: openPostgres(options.url, options.schema, options.logger), runWithSettings: undefined };
   try {
     if (options.schema !== undefined) {
       await sql`create schema if not exists ${sql.id(options.schema)}`.execute(kysely);

@@ -56,17 +56,10 @@ export async function applyMigrations(engine: Engine, dir: string, logger: Logge
   for (const file of files) {
     const ran = await engine.kysely.transaction().execute(async function applyOne(trx) {
       await sql`select pg_advisory_xact_lock(${sql.lit(MIGRATION_LOCK)})`.execute(trx);
-      const done = await trx
-        .selectFrom(MIGRATIONS_TABLE)
-        .select('checksum')
-        .where('name', '=', file.name)
-        .executeTakeFirst();
+      const done = await trx.selectFrom(MIGRATIONS_TABLE).select('checksum').where('name', '=', file.name).executeTakeFirst();
       if (done !== undefined) {
         if (done['checksum'] !== file.checksum) {
-          throw migrationError(
-            'ERR_DB_MIGRATION_CHANGED',
-            `Migration "${file.name}" was changed after it was applied; add a new migration instead`,
-          );
+          throw migrationError('ERR_DB_MIGRATION_CHANGED', `Migration "${file.name}" was changed after it was applied; add a new migration instead`);
         }
         return false;
       }

@@ -62,9 +62,7 @@ class PGliteConnection implements DatabaseConnection {
 }
 
 function toQueryResult<R>(rows: R[] | undefined, affected: number | undefined): QueryResult<R> {
-  return affected === undefined
-    ? { rows: rows ?? [] }
-    : { rows: rows ?? [], numAffectedRows: BigInt(affected) };
+  return affected === undefined ? { rows: rows ?? [] } : { rows: rows ?? [], numAffectedRows: BigInt(affected) };
 }
 
 class PGliteDriver implements Driver {

@@ -33,7 +33,10 @@ export function tableId<C extends Columns, P extends keyof C & string>(table: Ta
 }
 
 /** A column of a defined table (or its `tenant_id`), for raw SQL; any other name is refused. */
-export function columnId<C extends Columns, P extends keyof C & string>(table: TableDefinition<C, P>, column: (keyof C & string) | typeof TENANT_COLUMN): SqlIdentifier {
+export function columnId<C extends Columns, P extends keyof C & string>(
+  table: TableDefinition<C, P>,
+  column: (keyof C & string) | typeof TENANT_COLUMN,
+): SqlIdentifier {
   if (column !== TENANT_COLUMN && !Object.hasOwn(table.columns, column)) {
     throw new TypeError(`Unknown column "${String(column)}" for table "${table.name}"`);
   }

@@ -98,9 +98,7 @@ function fail(message: string): never {
  *   filterable: ['title'],
  * });
  */
-export function defineTable<const C extends Columns, const P extends keyof C & string = 'id' & keyof C & string>(
-  spec: TableSpec<C, P>,
-): TableDefinition<C, P> {
+export function defineTable<const C extends Columns, const P extends keyof C & string = 'id' & keyof C & string>(spec: TableSpec<C, P>): TableDefinition<C, P> {
   const parsed = specSchema.safeParse(spec);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

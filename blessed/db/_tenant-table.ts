@@ -75,9 +75,12 @@ export class TenantTable<C extends Columns, P extends keyof C & string> {
   /** A malformed key cannot name any row; answering 404 keeps it indistinguishable from absent. */
   #checkKey(id: unknown): string | number {
     const type = this.#def.columns[this.#def.primaryKey]?.type;
-    const ok = type === 'uuid' ? typeof id === 'string' && UUID.test(id)
-      : type === 'integer' ? Number.isSafeInteger(id)
-      : typeof id === 'string' || typeof id === 'number';
+    const ok =
+      type === 'uuid'
+        ? typeof id === 'string' && UUID.test(id)
+        : type === 'integer'
+          ? Number.isSafeInteger(id)
+          : typeof id === 'string' || typeof id === 'number';
     if (!ok) throw new NotFoundError({ reason: `malformed ${this.#def.name} key` });
     return id as string | number;
   }
@@ -86,7 +89,10 @@ export class TenantTable<C extends Columns, P extends keyof C & string> {
     const columns = this.#columnsOf(values, 'insert');
     // The handle's own tenant, never the session setting: the setting is the policy's business.
     const rows = await this.#run((db) =>
-      db.insertInto(this.#def.name).values({ ...columns, [TENANT_COLUMN]: this.#tenantId }).returning(this.#selection),
+      db
+        .insertInto(this.#def.name)
+        .values({ ...columns, [TENANT_COLUMN]: this.#tenantId })
+        .returning(this.#selection),
     );
     return rows[0] as Row<C>;
   }
@@ -95,10 +101,7 @@ export class TenantTable<C extends Columns, P extends keyof C & string> {
   async get(id: Row<C>[P]): Promise<Row<C>> {
     const key = this.#checkKey(id);
     const row = await this.#run((db) =>
-      db.selectFrom(this.#def.name)
-        .select(this.#selection)
-        .where(TENANT_COLUMN, '=', this.#tenantId)
-        .where(this.#pk, '=', key),
+      db.selectFrom(this.#def.name).select(this.#selection).where(TENANT_COLUMN, '=', this.#tenantId).where(this.#pk, '=', key),
     );
     if (row[0] === undefined) throw new NotFoundError({ reason: `${this.#def.name} not found for tenant` });
     return row[0] as Row<C>;
@@ -109,11 +112,7 @@ export class TenantTable<C extends Columns, P extends keyof C & string> {
     const columns = this.#columnsOf(patch, 'update');
     if (Object.keys(columns).length === 0) return this.get(id);
     const rows = await this.#run((db) =>
-      db.updateTable(this.#def.name)
-        .set(columns)
-        .where(TENANT_COLUMN, '=', this.#tenantId)
-        .where(this.#pk, '=', key)
-        .returning(this.#selection),
+      db.updateTable(this.#def.name).set(columns).where(TENANT_COLUMN, '=', this.#tenantId).where(this.#pk, '=', key).returning(this.#selection),
     );
     if (rows[0] === undefined) throw new NotFoundError({ reason: `${this.#def.name} not found for tenant` });
     return rows[0] as Row<C>;
@@ -121,12 +120,7 @@ export class TenantTable<C extends Columns, P extends keyof C & string> {
 
   async delete(id: Row<C>[P]): Promise<void> {
     const key = this.#checkKey(id);
-    const rows = await this.#run((db) =>
-      db.deleteFrom(this.#def.name)
-        .where(TENANT_COLUMN, '=', this.#tenantId)
-        .where(this.#pk, '=', key)
-        .returning(this.#pk),
-    );
+    const rows = await this.#run((db) => db.deleteFrom(this.#def.name).where(TENANT_COLUMN, '=', this.#tenantId).where(this.#pk, '=', key).returning(this.#pk));
     if (rows[0] === undefined) throw new NotFoundError({ reason: `${this.#def.name} not found for tenant` });
   }
 
@@ -154,7 +148,8 @@ export class TenantTable<C extends Columns, P extends keyof C & string> {
     const after = options.cursor === undefined ? undefined : this.#cursors.decode(cursorScope, options.cursor);
 
     const rows = await this.#run((db) => {
-      let query = db.selectFrom(def.name)
+      let query = db
+        .selectFrom(def.name)
         .select(this.#selection)
         .select(sql<string>`${sql.ref(orderBy)}::text`.as(CURSOR_FIELD))
         .where(TENANT_COLUMN, '=', this.#tenantId);
@@ -165,14 +160,18 @@ export class TenantTable<C extends Columns, P extends keyof C & string> {
         const op = sql.raw(direction === 'asc' ? '>' : '<');
         query = query.where(sql<boolean>`(${sql.ref(orderBy)}, ${sql.ref(def.primaryKey)}) ${op} (${after.value}, ${after.key})`);
       }
-      return query.orderBy(orderBy, direction).orderBy(def.primaryKey, direction).limit(limit + 1);
+      return query
+        .orderBy(orderBy, direction)
+        .orderBy(def.primaryKey, direction)
+        .limit(limit + 1);
     });
 
     const page = rows.slice(0, limit);
     const last = page.at(-1);
-    const nextCursor = rows.length > limit && last !== undefined
-      ? this.#cursors.encode(cursorScope, { value: String(last[CURSOR_FIELD]), key: last[def.primaryKey] as string | number })
-      : null;
+    const nextCursor =
+      rows.length > limit && last !== undefined
+        ? this.#cursors.encode(cursorScope, { value: String(last[CURSOR_FIELD]), key: last[def.primaryKey] as string | number })
+        : null;
     const items = page.map(function withoutCursor(row) {
       const { [CURSOR_FIELD]: _cursor, ...rest } = row;
       return rest as Row<C>;

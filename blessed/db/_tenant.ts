@@ -85,20 +85,16 @@ export interface ContextOptions {
  * the transaction, so outside one each operation gets a short transaction of its own; inside one,
  * the context is set again before every statement, under the transaction's lock.
  */
-export async function inTenantContext<T>(
-  scope: Scope,
-  tenantId: string,
-  op: (db: Executor) => Promise<T>,
-  options: ContextOptions = {},
-): Promise<T> {
+export async function inTenantContext<T>(scope: Scope, tenantId: string, op: (db: Executor) => Promise<T>, options: ContextOptions = {}): Promise<T> {
   if (!scope.isOpen()) {
     throw new TypeError(scope.trx === undefined ? 'The database is closed' : 'A transaction handle was used after its transaction ended');
   }
   if (scope.failure.error !== undefined) throw scope.failure.error;
   const role = scope.engine.tenantRole;
-  const setContext = role === undefined
-    ? sql`select set_config(${TENANT_SETTING}, ${tenantId}, true)`
-    : sql`select set_config(${TENANT_SETTING}, ${tenantId}, true), set_config('role', ${role}, true)`;
+  const setContext =
+    role === undefined
+      ? sql`select set_config(${TENANT_SETTING}, ${tenantId}, true)`
+      : sql`select set_config(${TENANT_SETTING}, ${tenantId}, true), set_config('role', ${role}, true)`;
   async function run(db: Executor): Promise<T> {
     try {
       await setContext.execute(db);
@@ -150,7 +146,13 @@ export async function runStatement<R>(scope: Scope, tenantId: string, build: (db
   }
   if (!scope.isOpen()) throw new TypeError('The database is closed');
   const role = scope.engine.tenantRole;
-  const settings: [string, string][] = role === undefined ? [[TENANT_SETTING, tenantId]] : [[TENANT_SETTING, tenantId], ['role', role]];
+  const settings: [string, string][] =
+    role === undefined
+      ? [[TENANT_SETTING, tenantId]]
+      : [
+          [TENANT_SETTING, tenantId],
+          ['role', role],
+        ];
   const query = build(scope.engine.kysely).compile();
   try {
     return (await batch<R>(settings, query)).rows;
@@ -194,13 +196,18 @@ export function createTenantDb(scope: Scope, tenantIdInput: unknown, cursors: Cu
     async sql<R>(strings: TemplateStringsArray, ...values: unknown[]): Promise<R[]> {
       const query = toRawQuery<R>(strings, values);
       const sqlText = query.compile(scope.engine.kysely).sql;
-      return inTenantContext(scope, tenantId, async function rawQuery(db) {
-        try {
-          return (await query.execute(db)).rows;
-        } catch (err) {
-          throw toDbError(err, sqlText);
-        }
-      }, { verify: true, sqlText });
+      return inTenantContext(
+        scope,
+        tenantId,
+        async function rawQuery(db) {
+          try {
+            return (await query.execute(db)).rows;
+          } catch (err) {
+            throw toDbError(err, sqlText);
+          }
+        },
+        { verify: true, sqlText },
+      );
     },
     withTransaction<T>(fn: (tx: TenantDb) => Promise<T>): Promise<T> {
       if (scope.trx !== undefined) return fn(createTenantDb(scope, tenantId, cursors));

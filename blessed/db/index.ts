@@ -51,12 +51,12 @@ export interface Database {
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 
 const optionsSchema = z.object({
-  url: z.string().regex(/^postgres(ql)?:\/\/\S+$/, '"url" must be a postgres:// or postgresql:// URL').optional(),
+  url: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, '"url" must be a postgres:// or postgresql:// URL')
+    .optional(),
   dataDir: z.string().min(1, '"dataDir" must be a non-empty path or "memory"').optional(),
-  logger: z.custom<Logger>(
-    (value) => typeof value === 'object' && value !== null && typeof (value as Logger).warn === 'function',
-    '"logger" must be a Logger',
-  ),
+  logger: z.custom<Logger>((value) => typeof value === 'object' && value !== null && typeof (value as Logger).warn === 'function', '"logger" must be a Logger'),
   migrationsDir: z.string().min(1, '"migrationsDir" must be a non-empty path').optional(),
   production: z.boolean('"production" must be a boolean').optional(),
   schema: z.string().regex(IDENTIFIER, '"schema" must be a lower-case identifier').optional(),
@@ -102,9 +102,7 @@ async function open(options: DatabaseOptions): Promise<{ database: Database; eng
   });
   logger.info({ engine: engine.kind, ...(engine.kind === 'pglite' ? { dataDir: config.dataDir ?? 'memory' } : {}) }, 'database opened');
   if (engine.kind === 'pglite' && config.production === true) {
-    logger.warn(
-      'The embedded database (PGlite) is single-instance: run one process per data directory, or set DATABASE_URL',
-    );
+    logger.warn('The embedded database (PGlite) is single-instance: run one process per data directory, or set DATABASE_URL');
   }
   let closed = false;
   const root = rootScope(engine, () => !closed);

@@ -26,7 +26,7 @@ async function storedTitles(tenant: string): Promise<string[]> {
 }
 
 describe('concurrent operations in one transaction', () => {
-  it('stores each tenant\'s concurrent inserts as that tenant\'s rows', async () => {
+  it("stores each tenant's concurrent inserts as that tenant's rows", async () => {
     const a = tenantId();
     const b = tenantId();
     await db.withTransaction(async (tx) => {
@@ -118,12 +118,14 @@ describe('raw SQL cannot change the tenant context', () => {
 
   it('rolls back a transaction whose context was tampered with, even when the caller catches', async () => {
     const me = tenantId();
-    const seen = await db.withTransaction(async (tx) => {
-      const handle = tx.forTenant(me);
-      await handle.table(notesTable).insert({ title: 'written before' });
-      await handle.sql`select set_config('app.tenant_id', 'victim-ctx', true)`.catch(() => undefined);
-      return handle.sql<{ title: string }>`select title from notes`.catch((e: unknown) => e);
-    }).catch((e: unknown) => e);
+    const seen = await db
+      .withTransaction(async (tx) => {
+        const handle = tx.forTenant(me);
+        await handle.table(notesTable).insert({ title: 'written before' });
+        await handle.sql`select set_config('app.tenant_id', 'victim-ctx', true)`.catch(() => undefined);
+        return handle.sql<{ title: string }>`select title from notes`.catch((e: unknown) => e);
+      })
+      .catch((e: unknown) => e);
     expect(seen).toBeInstanceOf(AppError);
     expect((seen as AppError).code).toBe('ERR_DB_TENANT_CONTEXT');
     expect(await storedTitles(me)).toEqual([]);

@@ -51,7 +51,7 @@ async function expectListMatches(handle: TenantDb, owner: Who, model: Map<string
   expect(actual.sort(byId)).toEqual(expected.sort(byId));
 }
 
-it('two tenants interleaving create/read/update/delete/list never touch each other\'s rows', { timeout: 240_000 }, async () => {
+it("two tenants interleaving create/read/update/delete/list never touch each other's rows", { timeout: 240_000 }, async () => {
   await fc.assert(
     fc.asyncProperty(fc.array(command, { maxLength: 20 }), async (commands) => {
       // Fresh tenants per run instead of truncating: earlier runs' rows stay, and must stay invisible.

@@ -95,7 +95,10 @@ function fail(where: string, message: string): never {
 }
 
 export function pathParams(path: string): string[] {
-  return path.split('/').filter((s) => s.startsWith(':')).map((s) => s.slice(1));
+  return path
+    .split('/')
+    .filter((s) => s.startsWith(':'))
+    .map((s) => s.slice(1));
 }
 
 function shapeKeys(schema: unknown): string[] | undefined {
@@ -120,9 +123,12 @@ function shapeKeys(schema: unknown): string[] | undefined {
  *   },
  * });
  */
-export function defineEndpoint<P extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined, R extends z.ZodType = z.ZodType>(
-  definition: ProtectedDefinition<P, Q, B, R> | PublicDefinition<P, Q, B, R>,
-): Endpoint {
+export function defineEndpoint<
+  P extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+  R extends z.ZodType = z.ZodType,
+>(definition: ProtectedDefinition<P, Q, B, R> | PublicDefinition<P, Q, B, R>): Endpoint {
   const where = `${String(definition.method)} ${String(definition.path)}`;
   if (!HTTP_METHODS.includes(definition.method)) fail(where, `"method" must be one of ${HTTP_METHODS.join(', ')}`);
   if (typeof definition.path !== 'string' || !PATH_RE.test(definition.path)) {

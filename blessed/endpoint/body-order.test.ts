@@ -52,7 +52,11 @@ describe('request bodies are read only after authentication and authorisation', 
   });
 
   it('a token without the permission gets 403 before its body is looked at', async () => {
-    const res = await request(app).post('/things').set('Authorization', await bearer(['things:read'])).set('Content-Type', 'application/json').send(oversized);
+    const res = await request(app)
+      .post('/things')
+      .set('Authorization', await bearer(['things:read']))
+      .set('Content-Type', 'application/json')
+      .send(oversized);
     expect(res.status).toBe(403);
   });
 
@@ -60,9 +64,19 @@ describe('request bodies are read only after authentication and authorisation', 
     const authorization = await bearer(['things:write']);
     const big = await request(app).post('/things').set('Authorization', authorization).set('Content-Type', 'application/json').send(oversized);
     expect(big.status).toBe(413);
-    const inflated = await request(app).post('/things').set('Authorization', authorization).set('Content-Type', 'application/json').set('Content-Encoding', 'gzip').serialize((data: unknown) => data as string).send(bomb);
+    const inflated = await request(app)
+      .post('/things')
+      .set('Authorization', authorization)
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', 'gzip')
+      .serialize((data: unknown) => data as string)
+      .send(bomb);
     expect(inflated.status).toBe(413);
-    const text = await request(app).post('/things').set('Authorization', authorization).set('Content-Type', 'text/plain').send('x'.repeat(200 * 1024));
+    const text = await request(app)
+      .post('/things')
+      .set('Authorization', authorization)
+      .set('Content-Type', 'text/plain')
+      .send('x'.repeat(200 * 1024));
     expect(text.status).toBe(415);
     const malformed = await request(app).post('/things').set('Authorization', authorization).set('Content-Type', 'application/json').send('{"name":');
     expect(malformed.status).toBe(400);

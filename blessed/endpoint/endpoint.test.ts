@@ -92,7 +92,14 @@ describe('defineEndpoint', () => {
   it('refuses a registry entry that was not built with defineEndpoint, and duplicates', () => {
     const fake = { method: 'GET', path: '/sneaky', handler } as unknown as Endpoint;
     expect(() => appWith([fake])).toThrow(/not built with defineEndpoint/);
-    const again = defineEndpoint({ method: 'GET', path: '/things/:otherId', permission: 'things:read', params: z.strictObject({ otherId: field.id() }), response, handler });
+    const again = defineEndpoint({
+      method: 'GET',
+      path: '/things/:otherId',
+      permission: 'things:read',
+      params: z.strictObject({ otherId: field.id() }),
+      response,
+      handler,
+    });
     expect(() => appWith([getThing, again])).toThrow(/duplicates GET \/things\/:thingId/);
   });
 });
@@ -108,7 +115,10 @@ describe('the composed pipeline', () => {
   it('authorises before the handler runs', async () => {
     const { app } = appWith([createThing]);
     calls.length = 0;
-    const res = await request(app).post('/things').set('Authorization', `Bearer ${await token(['things:read'])}`).send({ name: 'a' });
+    const res = await request(app)
+      .post('/things')
+      .set('Authorization', `Bearer ${await token(['things:read'])}`)
+      .send({ name: 'a' });
     expect(res.status).toBe(403);
     expect(res.type).toBe('application/problem+json');
     expect(calls).toEqual([]);
@@ -117,14 +127,20 @@ describe('the composed pipeline', () => {
   it('validates before the handler runs', async () => {
     const { app } = appWith([createThing]);
     calls.length = 0;
-    const res = await request(app).post('/things').set('Authorization', `Bearer ${await token(['things:write'])}`).send({ name: 'a', extra: true });
+    const res = await request(app)
+      .post('/things')
+      .set('Authorization', `Bearer ${await token(['things:write'])}`)
+      .send({ name: 'a', extra: true });
     expect(res.status).toBe(400);
     expect(calls).toEqual([]);
   });
 
   it('returns only what the response schema declares', async () => {
     const { app } = appWith([createThing]);
-    const res = await request(app).post('/things').set('Authorization', `Bearer ${await token(['things:write'])}`).send({ name: 'a' });
+    const res = await request(app)
+      .post('/things')
+      .set('Authorization', `Bearer ${await token(['things:write'])}`)
+      .send({ name: 'a' });
     expect(res.status).toBe(201);
     expect(res.body).toEqual({ id: 't1', name: 'a' });
     expect(res.text).not.toContain('do-not-leak');
@@ -138,7 +154,10 @@ describe('the composed pipeline', () => {
       .set('X-Tenant-Id', 'tenant-b');
     // The query key is unknown to the schema, so it is refused rather than silently ignored.
     expect(res.status).toBe(400);
-    const clean = await request(app).get('/things/abc').set('Authorization', `Bearer ${await token(['things:read'])}`).set('X-Tenant-Id', 'tenant-b');
+    const clean = await request(app)
+      .get('/things/abc')
+      .set('Authorization', `Bearer ${await token(['things:read'])}`)
+      .set('X-Tenant-Id', 'tenant-b');
     expect(clean.body).toEqual({ id: 'abc', tenant: 'tenant-a' });
   });
 
@@ -171,7 +190,9 @@ describe('the composed pipeline', () => {
 
   it('maps a thrown NotFoundError to a 404 problem', async () => {
     const { app } = appWith([getThing]);
-    const res = await request(app).get('/things/missing').set('Authorization', `Bearer ${await token(['things:read'])}`);
+    const res = await request(app)
+      .get('/things/missing')
+      .set('Authorization', `Bearer ${await token(['things:read'])}`);
     expect(res.status).toBe(404);
     expect(res.body.code).toBe('ERR_NOT_FOUND');
   });

@@ -17,7 +17,10 @@ function single(value: HeaderValue): string | undefined {
 export function isJsonContentType(value: HeaderValue): boolean {
   const [media = '', ...params] = (single(value) ?? '').split(';').map((part) => part.trim().toLowerCase());
   if (!/^application\/(?:[a-z0-9.!#$&^_-]+\+)?json$/.test(media)) return false;
-  const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replaceAll('"', '');
+  const charset = params
+    .find((p) => p.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replaceAll('"', '');
   return charset === undefined || charset === 'utf-8' || charset === 'utf8';
 }
 
@@ -62,12 +65,7 @@ function tooLarge(maxBytes: number, context: HttpCallContext): HttpError {
  * inflate to 50 MB, and a limit on the wire size would let it through. The read stops (and the
  * streams are destroyed) as soon as the cap is passed. Transport errors are rethrown untouched.
  */
-export async function readBody(
-  body: Readable,
-  headers: Readonly<Record<string, HeaderValue>>,
-  maxBytes: number,
-  context: HttpCallContext,
-): Promise<Buffer> {
+export async function readBody(body: Readable, headers: Readonly<Record<string, HeaderValue>>, maxBytes: number, context: HttpCallContext): Promise<Buffer> {
   let decoder: Transform | undefined;
   try {
     decoder = decoderFor(headers['content-encoding'], context);

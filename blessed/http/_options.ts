@@ -73,17 +73,14 @@ const pem = z.union([z.string().min(1), z.instanceof(Buffer)], { error: 'must be
 
 const optionsSchema = z.strictObject({
   baseUrl: z.string({ error: 'must be an absolute https URL' }),
-  logger: z.custom<Logger>(
-    (value) => typeof value === 'object' && value !== null && typeof (value as { warn?: unknown }).warn === 'function',
-    { error: 'must be a Logger' },
-  ),
+  logger: z.custom<Logger>((value) => typeof value === 'object' && value !== null && typeof (value as { warn?: unknown }).warn === 'function', {
+    error: 'must be a Logger',
+  }),
   allowedHosts: hostList.default([]),
   allowHttpHosts: hostList.default([]),
   allowPrivateHosts: hostList.default([]),
   headers: headerRecord.default({}),
-  secretHeaders: z
-    .array(z.string().regex(HEADER_NAME, { error: 'must list header names' }), { error: 'must list header names' })
-    .default([]),
+  secretHeaders: z.array(z.string().regex(HEADER_NAME, { error: 'must list header names' }), { error: 'must list header names' }).default([]),
   connectTimeoutMs: ms().default(DEFAULT_CONNECT_TIMEOUT_MS),
   headersTimeoutMs: ms().default(DEFAULT_HEADERS_TIMEOUT_MS),
   deadlineMs: ms().default(DEFAULT_DEADLINE_MS),

@@ -80,7 +80,13 @@ function step(candidates: readonly core.$ZodType[], key: PropertyKey): { segment
       undeclared.push(def.valueType);
     }
   }
-  if (declared.length > 0) return { segment: String(key).replace(/[^\w-]/g, '?').slice(0, 40), next: declared };
+  if (declared.length > 0)
+    return {
+      segment: String(key)
+        .replace(/[^\w-]/g, '?')
+        .slice(0, 40),
+      next: declared,
+    };
   return { segment: UNDECLARED_KEY, next: undeclared };
 }
 

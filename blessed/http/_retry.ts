@@ -26,12 +26,7 @@ export interface BackoffSettings {
  * Exponential backoff with "equal jitter": half the window is fixed, half random, so retries
  * of many callers spread out but never collapse to zero. A server's Retry-After wins, capped.
  */
-export function retryDelayMs(
-  retryIndex: number,
-  retryAfterMs: number | undefined,
-  settings: BackoffSettings,
-  random: () => number = Math.random,
-): number {
+export function retryDelayMs(retryIndex: number, retryAfterMs: number | undefined, settings: BackoffSettings, random: () => number = Math.random): number {
   if (retryAfterMs !== undefined) return Math.min(retryAfterMs, settings.maxRetryDelayMs);
   const window = Math.min(settings.maxRetryDelayMs, settings.retryBaseDelayMs * 2 ** retryIndex);
   return Math.round(window / 2 + random() * (window / 2));

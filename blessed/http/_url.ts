@@ -33,11 +33,7 @@ export function templateParams(template: unknown): string[] {
  * shape (a slash, a backslash, a dot segment, an encoded slash or dot, a control character)
  * is refused before any request is made.
  */
-export function expandTemplate(
-  template: string,
-  params: Readonly<Record<string, PathParamValue>> | undefined,
-  context: HttpCallContext,
-): string {
+export function expandTemplate(template: string, params: Readonly<Record<string, PathParamValue>> | undefined, context: HttpCallContext): string {
   const names = templateParams(template);
   const given = params === undefined ? [] : Object.keys(params);
   const unknown = given.find((key) => !names.includes(key));

@@ -97,7 +97,7 @@ describe('deadline during connection set-up', () => {
     expect(resolver.asked).toContain('orders.example.test');
   });
 
-  it('honours the caller\'s abort while the host name is resolving', async () => {
+  it("honours the caller's abort while the host name is resolving", async () => {
     const resolver = stalledResolver();
     const orders = client({ baseUrl: 'https://orders.example.test', lookup: resolver.lookup, ...timeouts });
     const call = orders.get('/orders', { schema: order, signal: AbortSignal.timeout(300) });
@@ -117,7 +117,7 @@ describe('deadline during connection set-up', () => {
     expect(server.accepted()).toBeGreaterThan(0);
   });
 
-  it('honours the caller\'s abort while the TLS handshake hangs', async () => {
+  it("honours the caller's abort while the TLS handshake hangs", async () => {
     const server = await silentTcpServer();
     const orders = client({ baseUrl: `https://127.0.0.1:${server.port}`, allowPrivateHosts: ['127.0.0.1'], ...timeouts });
     const call = orders.get('/orders', { schema: order, signal: AbortSignal.timeout(300) });

@@ -81,7 +81,7 @@ describe('time limits', () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it('honours the caller\'s AbortSignal', async () => {
+  it("honours the caller's AbortSignal", async () => {
     const server = await serve(() => {});
     const client = clientFor(server);
     const err = await httpError(client.get('/slow', { schema: order, signal: AbortSignal.timeout(100) }));
@@ -91,9 +91,7 @@ describe('time limits', () => {
 
 describe('retries', () => {
   it('retries a GET after 503 and returns the second answer', async () => {
-    const server = await serve((_req, res, _body, index) =>
-      index === 0 ? sendJson(res, 503, { error: 'busy' }) : sendJson(res, 200, { id: 'o3', total: 1 }),
-    );
+    const server = await serve((_req, res, _body, index) => (index === 0 ? sendJson(res, 503, { error: 'busy' }) : sendJson(res, 200, { id: 'o3', total: 1 })));
     const { data } = await clientFor(server).get('/orders/o3', { schema: order });
     expect(data).toEqual({ id: 'o3', total: 1 });
     expect(server.requests).toHaveLength(2);
@@ -113,8 +111,7 @@ describe('retries', () => {
   });
 
   it('retries PUT only when the client opts in', async () => {
-    const flaky: TestHandler = (_req, res, _body, index) =>
-      index === 0 ? sendJson(res, 502, {}) : sendJson(res, 200, { id: 'o4', total: 4 });
+    const flaky: TestHandler = (_req, res, _body, index) => (index === 0 ? sendJson(res, 502, {}) : sendJson(res, 200, { id: 'o4', total: 4 }));
     const plain = await serve(flaky);
     expect((await httpError(clientFor(plain).put('/orders/o4', { body: {}, schema: order }))).upstreamStatus).toBe(502);
     expect(plain.requests).toHaveLength(1);

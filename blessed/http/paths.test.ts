@@ -24,7 +24,10 @@ describe('issue paths', () => {
       lines: z.array(z.object({ qty: z.number() })).default([]),
     });
     const value = {
-      shipments: [{ kind: 'parcel', weight: 'x' }, { kind: 'letter', stamps: ['a', 'b'] }],
+      shipments: [
+        { kind: 'parcel', weight: 'x' },
+        { kind: 'letter', stamps: ['a', 'b'] },
+      ],
       owner: { name: 3 },
       total: '1.5',
       lines: [{ qty: null }],

@@ -58,17 +58,13 @@ describe('redirects', () => {
   });
 
   it('keep credentials on a same-origin redirect', async () => {
-    const server = await serve((req, res) =>
-      req.url === '/start' ? redirectTo('/landing')(req, res, '', 0) : sendJson(res, 200, { ok: true }),
-    );
+    const server = await serve((req, res) => (req.url === '/start' ? redirectTo('/landing')(req, res, '', 0) : sendJson(res, 200, { ok: true })));
     await clientFor(server, { maxRedirects: 1, headers: credentials }).get('/start', { schema: ok });
     expect(server.requests[1]?.headers['authorization']).toBe('Bearer TOKEN_VALUE');
   });
 
   it('turn a POST answered with 303 into a GET, and the POST is sent once', async () => {
-    const server = await serve((req, res) =>
-      req.method === 'POST' ? redirectTo('/orders/1', 303)(req, res, '', 0) : sendJson(res, 200, { ok: true }),
-    );
+    const server = await serve((req, res) => (req.method === 'POST' ? redirectTo('/orders/1', 303)(req, res, '', 0) : sendJson(res, 200, { ok: true })));
     await clientFor(server, { maxRedirects: 1 }).post('/orders', { body: { qty: 1 }, schema: ok });
     expect(server.requests.map((r) => `${r.method} ${r.url} ${r.body}`)).toEqual(['POST /orders {"qty":1}', 'GET /orders/1 ']);
   });

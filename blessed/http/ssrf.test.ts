@@ -41,8 +41,14 @@ const NOTATIONS: Record<string, (n: number) => string> = {
   dotted,
   decimal: (n) => String(n),
   hex: (n) => `0x${n.toString(16)}`,
-  octalDotted: (n) => octets(n).map((o) => `0${o.toString(8)}`).join('.'),
-  hexDotted: (n) => octets(n).map((o) => `0x${o.toString(16)}`).join('.'),
+  octalDotted: (n) =>
+    octets(n)
+      .map((o) => `0${o.toString(8)}`)
+      .join('.'),
+  hexDotted: (n) =>
+    octets(n)
+      .map((o) => `0x${o.toString(16)}`)
+      .join('.'),
   short3: (n) => `${n >>> 24}.${(n >>> 16) & 0xff}.${n & 0xffff}`,
   short2: (n) => `${n >>> 24}.${n & 0xffffff}`,
   mapped: (n) => `[::ffff:${dotted(n)}]`,
@@ -94,8 +100,23 @@ describe('address classifier', () => {
   });
 
   it('refuses the IPv6 special ranges and allows global unicast', () => {
-    const blocked = ['::', '::1', 'fc00::1', 'fd12:3456::1', 'fe80::1', 'fe80::1%eth0', 'ff02::1', '::ffff:0:0', '::ffff:7f00:1',
-      '::127.0.0.1', '64:ff9b::10.1.2.3', '2002:c0a8:101::1', '2001:db8::1', '2001::1', 'FE80::ABCD'];
+    const blocked = [
+      '::',
+      '::1',
+      'fc00::1',
+      'fd12:3456::1',
+      'fe80::1',
+      'fe80::1%eth0',
+      'ff02::1',
+      '::ffff:0:0',
+      '::ffff:7f00:1',
+      '::127.0.0.1',
+      '64:ff9b::10.1.2.3',
+      '2002:c0a8:101::1',
+      '2001:db8::1',
+      '2001::1',
+      'FE80::ABCD',
+    ];
     for (const address of blocked) expect(isBlockedAddress(address), address).toBe(true);
     const allowed = ['2606:4700:4700::1111', '2a00:1450:4001:80b::200e', '::ffff:8.8.8.8', '64:ff9b::1.1.1.1', '2002:808:808::1'];
     for (const address of allowed) expect(isBlockedAddress(address), address).toBe(false);
@@ -133,9 +154,7 @@ describe('SSRF refusals through the client', () => {
     const server = await okServer();
     const logger = recordingLogger();
     expect(() => createHttpClient({ baseUrl: server.url, logger, allowHttpHosts: ['127.0.0.1'] })).toThrow(TypeError);
-    expect(() =>
-      createHttpClient({ baseUrl: server.url, logger, allowHttpHosts: ['127.0.0.1'], allowPrivateHosts: ['localhost'] }),
-    ).toThrow(TypeError);
+    expect(() => createHttpClient({ baseUrl: server.url, logger, allowHttpHosts: ['127.0.0.1'], allowPrivateHosts: ['localhost'] })).toThrow(TypeError);
     const allowed = createHttpClient({ baseUrl: server.url, logger, allowHttpHosts: ['127.0.0.1'], allowPrivateHosts: ['127.0.0.1'] });
     cleanups.push(() => allowed.close());
     expect((await allowed.get('/x', { schema })).data).toEqual({ ok: true });
@@ -180,7 +199,10 @@ describe('SSRF refusals through the client', () => {
     const base = { baseUrl: `http://orders.internal.test:${server.port}`, logger: recordingLogger(), allowHttpHosts: ['orders.internal.test'], lookup };
     const guarded = createHttpClient(base);
     const allowed = createHttpClient({ ...base, allowPrivateHosts: ['orders.internal.test'] });
-    cleanups.push(() => guarded.close(), () => allowed.close());
+    cleanups.push(
+      () => guarded.close(),
+      () => allowed.close(),
+    );
     expect(((await rejectionOf(guarded.get('/x', { schema }))) as HttpError).code).toBe('ERR_HTTP_SSRF_BLOCKED');
     expect(server.requests).toHaveLength(0);
     expect((await allowed.get('/x', { schema })).data).toEqual({ ok: true });
@@ -203,10 +225,11 @@ describe('SSRF refusals through the client', () => {
       retries: 0,
       lookup: async () => 'not a list' as never,
     });
-    cleanups.push(() => failing.close(), () => nonsense.close());
-    expect(((await rejectionOf(failing.get('/x', { schema }))) as HttpError).message).toBe(
-      'Connection failed (ENOTFOUND): GET https://orders.example.test/x',
+    cleanups.push(
+      () => failing.close(),
+      () => nonsense.close(),
     );
+    expect(((await rejectionOf(failing.get('/x', { schema }))) as HttpError).message).toBe('Connection failed (ENOTFOUND): GET https://orders.example.test/x');
     expect(((await rejectionOf(nonsense.get('/x', { schema }))) as HttpError).code).toBe('ERR_HTTP_CONNECTION');
   });
 });

@@ -27,16 +27,7 @@ const SECRET_KEYS: readonly string[] = [
   'credentials',
 ];
 
-const SECRET_SUBSTRINGS: readonly string[] = [
-  'password',
-  'passwd',
-  'secret',
-  'token',
-  'apikey',
-  'privatekey',
-  'authorization',
-  'cookie',
-];
+const SECRET_SUBSTRINGS: readonly string[] = ['password', 'passwd', 'secret', 'token', 'apikey', 'privatekey', 'authorization', 'cookie'];
 
 export type KeyMatcher = (key: string) => boolean;
 

@@ -10,8 +10,7 @@
 export const REDACTED = '[REDACTED]';
 
 // An unterminated block (a truncated key in a message) is cut to the end of the text.
-const PEM_PRIVATE_KEY =
-  /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----(?:[\s\S]*?-----END [A-Z0-9 ]{0,40}PRIVATE KEY-----|[\s\S]*)/g;
+const PEM_PRIVATE_KEY = /-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----(?:[\s\S]*?-----END [A-Z0-9 ]{0,40}PRIVATE KEY-----|[\s\S]*)/g;
 
 // Credentials never contain quotes or whitespace; stopping there keeps the surrounding text.
 const AUTH_SCHEME = /\b(Bearer|Basic)(\s+)[^\s"'`]+/gi;

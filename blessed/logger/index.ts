@@ -82,14 +82,16 @@ export function createLogger(options?: LoggerOptions): Logger {
   const pinoOptions = {
     level: parsed.level ?? 'info',
     // Values arrive already serialised; pino's error serializer would rename `type` to `Object`.
-    serializers: { err: function keepSerialized(value: unknown): unknown { return value; } },
+    serializers: {
+      err: function keepSerialized(value: unknown): unknown {
+        return value;
+      },
+    },
     // Our own depth cap is the one that applies; pino's default (5) would cut in first.
     depthLimit: MAX_DEPTH + 5,
     ...(parsed.name === undefined ? {} : { name: parsed.name }),
   };
-  const instance = parsed.destination === undefined
-    ? pino(pinoOptions)
-    : pino(pinoOptions, parsed.destination as unknown as DestinationStream);
+  const instance = parsed.destination === undefined ? pino(pinoOptions) : pino(pinoOptions, parsed.destination as unknown as DestinationStream);
   return wrapPino(instance, isSecret);
 }
 

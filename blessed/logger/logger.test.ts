@@ -14,7 +14,10 @@ function sink(options: Omit<LoggerOptions, 'destination'> = {}) {
   const logger = createLogger({ ...options, destination });
   const raw = (): string => chunks.join('');
   const lines = (): Record<string, unknown>[] =>
-    raw().split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
+    raw()
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
   return { logger, raw, lines };
 }
 
@@ -47,12 +50,19 @@ describe('createLogger', () => {
   it('redacts secret keys in every spelling, at any depth and inside arrays, keeping siblings', () => {
     const { logger, lines, raw } = sink();
     const input = {
-      Authorization: 's1', 'Proxy-Authorization': 's2', cookie: 's3', 'Set-Cookie': ['s4'], 'X-API-KEY': 's5',
+      Authorization: 's1',
+      'Proxy-Authorization': 's2',
+      cookie: 's3',
+      'Set-Cookie': ['s4'],
+      'X-API-KEY': 's5',
       user: { password: 's6', name: 'kept-1', prefs: [{ apiKey: 's7' }, { api_key: 's8', size: 'kept-2' }] },
       deep: { a: { b: { c: { 'API-KEY': 's9', clientSecret: 's10', client_secret: 's11', 'private key': 's12' } } } },
       auth: { privateKey: 's13', accessToken: 's14', refresh_token: 's15', passwd: 's16', pwd: 's17' },
       headers: { Cookie: 's18', accept: 'kept-3' },
-      dbPassword: { nested: 's19' }, SECRET: 's20', 'client secret': 's21', Token: 's22',
+      dbPassword: { nested: 's19' },
+      SECRET: 's20',
+      'client secret': 's21',
+      Token: 's22',
     };
     const before = structuredClone(input);
     logger.info(input, 'done');
@@ -93,7 +103,10 @@ describe('createLogger', () => {
       cyclic,
       deep,
       hostile,
-      map: new Map<string, string>([['Authorization', 'map-secret'], ['mode', 'fast']]),
+      map: new Map<string, string>([
+        ['Authorization', 'map-secret'],
+        ['mode', 'fast'],
+      ]),
       url: new URL('https://alice:url-secret@db.example/x'),
       note: 'retry with Bearer note-secret-123',
     });

@@ -10,16 +10,40 @@ function capture() {
 
 // Secret keys as people actually spell them; casing and separators are varied on top.
 const SECRET_WORDS = [
-  'authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'password', 'token', 'secret',
-  'api key', 'client secret', 'private key', 'apiKey', 'api_key', 'clientSecret', 'client_secret', 'privateKey',
-  'accessToken', 'refresh_token', 'passwd', 'pwd', 'dbPassword', 'x-auth-token', 'webhookSecret', 'sessionCookie',
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  'password',
+  'token',
+  'secret',
+  'api key',
+  'client secret',
+  'private key',
+  'apiKey',
+  'api_key',
+  'clientSecret',
+  'client_secret',
+  'privateKey',
+  'accessToken',
+  'refresh_token',
+  'passwd',
+  'pwd',
+  'dbPassword',
+  'x-auth-token',
+  'webhookSecret',
+  'sessionCookie',
 ];
 const SAFE_WORDS = ['id', 'name', 'items', 'data', 'meta', 'value', 'count', 'list', 'child', 'status', 'region', 'note'];
 
 const secretKey = fc
   .tuple(fc.constantFrom(...SECRET_WORDS), fc.array(fc.boolean(), { minLength: 24, maxLength: 24 }), fc.constantFrom(' ', '-', '_', ''))
   .map(([word, upper, separator]) =>
-    [...word].map((ch, i) => (upper[i] ? ch.toUpperCase() : ch.toLowerCase())).join('').replace(/[-_ ]/g, separator),
+    [...word]
+      .map((ch, i) => (upper[i] ? ch.toUpperCase() : ch.toLowerCase()))
+      .join('')
+      .replace(/[-_ ]/g, separator),
   );
 
 type Shape = { kind: 'leaf' } | { kind: 'array'; items: Shape[] } | { kind: 'object'; entries: [string, boolean, Shape][] };
@@ -31,13 +55,9 @@ const shape = fc.letrec<{ node: Shape }>((tie) => ({
     fc.constant<Shape>({ kind: 'leaf' }),
     fc.array(tie('node'), { maxLength: 3 }).map((items): Shape => ({ kind: 'array', items })),
     fc
-      .array(
-        fc.oneof(
-          fc.tuple(secretKey, fc.constant(true), tie('node')),
-          fc.tuple(fc.constantFrom(...SAFE_WORDS), fc.constant(false), tie('node')),
-        ),
-        { maxLength: 4 },
-      )
+      .array(fc.oneof(fc.tuple(secretKey, fc.constant(true), tie('node')), fc.tuple(fc.constantFrom(...SAFE_WORDS), fc.constant(false), tie('node'))), {
+        maxLength: 4,
+      })
       .map((entries): Shape => ({ kind: 'object', entries })),
   ),
 })).node;
@@ -94,7 +114,11 @@ describe('redaction properties', () => {
     randomPart.map((s) => ({ text: `basic ${s}`, parts: [s] })),
     fc.tuple(segment, segment, segment).map(([a, b, c]) => ({ text: `eyJ${a}.${b}.${c}`, parts: [a, b, c] })),
     fc
-      .tuple(fc.constantFrom('password', 'token', 'secret', 'api_key', 'access_token', 'client_secret', 'Password'), fc.constantFrom('=', ': ', ':'), randomPart)
+      .tuple(
+        fc.constantFrom('password', 'token', 'secret', 'api_key', 'access_token', 'client_secret', 'Password'),
+        fc.constantFrom('=', ': ', ':'),
+        randomPart,
+      )
       .map(([key, sep, s]) => ({ text: `${key}${sep}${s}`, parts: [s] })),
     randomPart.map((s) => ({ text: `https://svc:${s}@api.example`, parts: [s] })),
   );

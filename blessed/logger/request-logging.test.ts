@@ -91,9 +91,7 @@ describe('requestLogging', () => {
 
   it('redacts secret query parameters and token-shaped query values', async () => {
     const { app, completed, raw } = buildApp();
-    await request(app).get(
-      '/orders/9?token=q-token-1&page=2&access_token=q-token-2&API_KEY=q-key-3&q=Bearer%20q-bearer-4&sessionRef=q-ref-5',
-    );
+    await request(app).get('/orders/9?token=q-token-1&page=2&access_token=q-token-2&API_KEY=q-key-3&q=Bearer%20q-bearer-4&sessionRef=q-ref-5');
     const line = completed()[0];
     expect(line?.['path']).toBe('/orders/9');
     expect(line?.['query']).toBe('token=[REDACTED]&page=2&access_token=[REDACTED]&API_KEY=[REDACTED]&q=[REDACTED]&sessionRef=[REDACTED]');

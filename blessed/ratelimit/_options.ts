@@ -7,7 +7,11 @@ export const RATE_LIMIT_KEYS = ['address', 'identity'] as const;
 export type RateLimitKey = (typeof RATE_LIMIT_KEYS)[number];
 
 const isStore = (value: unknown): value is Store =>
-  typeof value === 'object' && value !== null && typeof (value as Store).increment === 'function' && typeof (value as Store).decrement === 'function' && typeof (value as Store).resetKey === 'function';
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as Store).increment === 'function' &&
+  typeof (value as Store).decrement === 'function' &&
+  typeof (value as Store).resetKey === 'function';
 
 const isLogger = (value: unknown): value is Logger =>
   typeof value === 'object' && value !== null && typeof (value as Logger).warn === 'function' && typeof (value as Logger).error === 'function';
@@ -16,7 +20,10 @@ const schema = z.strictObject({
   by: z.enum(RATE_LIMIT_KEYS),
   limit: z.number().int().positive().max(10_000_000),
   windowMs: z.number().int().min(1_000).max(86_400_000).default(DEFAULT_WINDOW_MS),
-  name: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/).optional(),
+  name: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,39}$/)
+    .optional(),
   store: z.custom<Store>(isStore).optional(),
   logger: z.custom<Logger>(isLogger),
 });

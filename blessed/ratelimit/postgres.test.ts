@@ -114,7 +114,10 @@ describe(`the PostgreSQL rate-limit store (${url === undefined ? 'PGlite' : 'Pos
     const logger = createLogger({ level: 'silent', destination: createLogCapture().stream });
     const unreachable = postgresRateLimitStores({ url: 'postgres://nobody:secret@127.0.0.1:1/none', logger });
     try {
-      const app = createApp({ auth: { secret: randomBytes(32), issuer: 'rl', audience: 'rl' } }, { logger, endpoints: [ping], rateLimitStore: unreachable.store });
+      const app = createApp(
+        { auth: { secret: randomBytes(32), issuer: 'rl', audience: 'rl' } },
+        { logger, endpoints: [ping], rateLimitStore: unreachable.store },
+      );
       const res = await request(app).get('/ping');
       expect(res.status).toBe(503);
       expect(res.body.code).toBe('ERR_RATE_LIMIT_UNAVAILABLE');
@@ -125,6 +128,8 @@ describe(`the PostgreSQL rate-limit store (${url === undefined ? 'PGlite' : 'Pos
   });
 
   it('refuses a store URL that is not postgres://', () => {
-    expect(() => postgresRateLimitStores({ url: 'mysql://x', logger: createLogger({ level: 'silent' }) })).toThrow('"url" must be a postgres:// or postgresql:// URL');
+    expect(() => postgresRateLimitStores({ url: 'mysql://x', logger: createLogger({ level: 'silent' }) })).toThrow(
+      '"url" must be a postgres:// or postgresql:// URL',
+    );
   });
 });

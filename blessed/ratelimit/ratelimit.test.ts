@@ -29,7 +29,10 @@ const things = defineEndpoint({
 
 function build(rateLimits: RateLimitSettings, trustProxyHops = 0) {
   const logs = createLogCapture();
-  const app = createApp({ auth, rateLimits, trustProxyHops }, { logger: createLogger({ level: 'trace', destination: logs.stream }), endpoints: [ping, things] });
+  const app = createApp(
+    { auth, rateLimits, trustProxyHops },
+    { logger: createLogger({ level: 'trace', destination: logs.stream }), endpoints: [ping, things] },
+  );
   return { app, logs };
 }
 
@@ -81,7 +84,11 @@ describe('rate limits', () => {
 
   it('does not let a rotating X-Forwarded-For walk past the address limit', async () => {
     const { app } = build({ windowMs: 60_000, anonymous: 2, authenticated: 100 });
-    const seen = await statuses(4, () => request(app).get('/ping').set('X-Forwarded-For', `203.0.113.${Math.floor(Math.random() * 250)}`));
+    const seen = await statuses(4, () =>
+      request(app)
+        .get('/ping')
+        .set('X-Forwarded-For', `203.0.113.${Math.floor(Math.random() * 250)}`),
+    );
     expect(seen).toEqual([200, 200, 429, 429]);
   });
 
@@ -114,6 +121,8 @@ describe('rate limits', () => {
     expect(() => rateLimit({ by: 'ip', limit: 1, logger } as unknown as RateLimitOptions)).toThrow('"by" must be "address" or "identity"');
     expect(() => rateLimit({ by: 'address', limit: 1, windowMs: 10, logger })).toThrow('"windowMs" must be an integer from 1000');
     expect(() => rateLimit({ by: 'address', limit: 1, logger, skip: true } as unknown as RateLimitOptions)).toThrow('"skip" is not a known option');
-    expect(() => rateLimit({ by: 'address', limit: 1, logger, store: {} } as unknown as RateLimitOptions)).toThrow('"store" must be an express-rate-limit Store');
+    expect(() => rateLimit({ by: 'address', limit: 1, logger, store: {} } as unknown as RateLimitOptions)).toThrow(
+      '"store" must be an express-rate-limit Store',
+    );
   });
 });

@@ -57,9 +57,12 @@ const optionsSchema = z.strictObject({
     error: '"createApp" must be a function',
   }),
   tenants: z
-    .strictObject({ primary: tenantId.optional(), other: tenantId.optional() }, {
-      error: '"tenants" must be { primary?: string; other?: string } with non-empty ids',
-    })
+    .strictObject(
+      { primary: tenantId.optional(), other: tenantId.optional() },
+      {
+        error: '"tenants" must be { primary?: string; other?: string } with non-empty ids',
+      },
+    )
     .optional(),
 });
 

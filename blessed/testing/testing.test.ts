@@ -3,16 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticate, getAuth, requirePermission } from '../auth/index.js';
 import { problemHandler } from '../errors/index.js';
 import { requestLogging } from '../logger/index.js';
-import {
-  TEST_AUDIENCE,
-  TEST_ISSUER,
-  createLogCapture,
-  createTestKit,
-  expectNoSecrets,
-  expectProblem,
-  type TestAppSettings,
-  type TestKit,
-} from './index.js';
+import { TEST_AUDIENCE, TEST_ISSUER, createLogCapture, createTestKit, expectNoSecrets, expectProblem, type TestAppSettings, type TestKit } from './index.js';
 
 const effects: string[] = [];
 
@@ -178,7 +169,10 @@ describe('createTestKit options and log capture', () => {
     expect(probe.logs.lines()[0]).toMatchObject({ step: 'created', msg: 'app built' });
     // The app scribbling on its settings must not change the key the kit signs with.
     seen?.auth.secret.fill(0);
-    const res = await probe.request().get('/things').set('Authorization', `Bearer ${await probe.tokens.valid({ permissions: ['things:read'] })}`);
+    const res = await probe
+      .request()
+      .get('/things')
+      .set('Authorization', `Bearer ${await probe.tokens.valid({ permissions: ['things:read'] })}`);
     expect(res.status).toBe(200);
   });
 

@@ -79,7 +79,10 @@ export const field = {
       throw new TypeError('"pattern" of field.string() must be a RegExp without the g or y flag');
     }
     let schema = bounded(options.max ?? DEFAULT_STRING_MAX).regex(options.multiline === true ? MULTI_LINE : SINGLE_LINE, {
-      message: options.multiline === true ? 'must not contain control characters other than tab and line breaks' : 'must not contain control characters or line breaks',
+      message:
+        options.multiline === true
+          ? 'must not contain control characters other than tab and line breaks'
+          : 'must not contain control characters or line breaks',
     });
     if (options.min !== undefined) schema = schema.min(options.min);
     if (pattern !== undefined) schema = schema.regex(pattern, { message: 'has an invalid format' });

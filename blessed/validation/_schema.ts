@@ -34,13 +34,7 @@ export function unwrapInput(schema: z.ZodType): z.ZodType {
   let current = schema;
   for (let hops = 0; hops < 64; hops += 1) {
     const def = defOf(current);
-    const next = WRAPPERS.has(def.type)
-      ? child(def, 'innerType')
-      : def.type === 'pipe'
-        ? child(def, 'in')
-        : def.type === 'lazy'
-          ? lazyTarget(def)
-          : undefined;
+    const next = WRAPPERS.has(def.type) ? child(def, 'innerType') : def.type === 'pipe' ? child(def, 'in') : def.type === 'lazy' ? lazyTarget(def) : undefined;
     if (next === undefined) return current;
     current = next;
   }

@@ -9,7 +9,6 @@ import { problemHandler } from '../errors/index.js';
 import { createLogger } from '../logger/index.js';
 import { jsonBody, type JsonBodyOptions } from './index.js';
 
-
 /** Echoes what the parser left in `req.body`; `undefined` is reported explicitly. */
 function appWith(options?: JsonBodyOptions): express.Express {
   const app = express();
@@ -37,7 +36,9 @@ afterEach(() => {
 
 describe('jsonBody()', () => {
   it('parses a JSON object or array', async () => {
-    const res = await request(appWith()).post('/r').send({ a: [1, { b: 'c' }] });
+    const res = await request(appWith())
+      .post('/r')
+      .send({ a: [1, { b: 'c' }] });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ present: true, body: { a: [1, { b: 'c' }] } });
     const charset = await request(appWith()).post('/r').set('Content-Type', 'application/json; charset=UTF-8').send('[1]');
@@ -55,7 +56,13 @@ describe('jsonBody()', () => {
     await once(server, 'listening');
     try {
       const { port } = server.address() as AddressInfo;
-      const sent = httpRequest({ host: '127.0.0.1', port, method: 'POST', path: '/r', headers: { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' } });
+      const sent = httpRequest({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/r',
+        headers: { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' },
+      });
       sent.end();
       const [response] = (await once(sent, 'response')) as [import('node:http').IncomingMessage];
       let text = '';
@@ -80,7 +87,12 @@ describe('jsonBody()', () => {
   });
 
   it('answers 415 for a body without a content type', async () => {
-    const res = await request(appWith()).post('/r').set('Content-Length', '2').serialize((x: unknown) => String(x)).send('{}').unset('Content-Type');
+    const res = await request(appWith())
+      .post('/r')
+      .set('Content-Length', '2')
+      .serialize((x: unknown) => String(x))
+      .send('{}')
+      .unset('Content-Type');
     expect(res.status).toBe(415);
   });
 
@@ -98,8 +110,16 @@ describe('jsonBody()', () => {
 
   it('answers 413 beyond limitBytes', async () => {
     const app = appWith({ limitBytes: 1024 });
-    expect((await request(app).post('/r').send({ a: 'x'.repeat(1000) })).status).toBe(200);
-    const res = await request(app).post('/r').send({ a: 'x'.repeat(1100) });
+    expect(
+      (
+        await request(app)
+          .post('/r')
+          .send({ a: 'x'.repeat(1000) })
+      ).status,
+    ).toBe(200);
+    const res = await request(app)
+      .post('/r')
+      .send({ a: 'x'.repeat(1100) });
     expect(res.status).toBe(413);
     expect(res.body.code).toBe('ERR_PAYLOAD_TOO_LARGE');
   });
@@ -133,8 +153,20 @@ describe('jsonBody()', () => {
     expect(res.status).toBe(400);
     expect(res.body.errors[0].message).toBe('must not nest deeper than 32 levels');
     expect((await request(app).post('/r').set('Content-Type', 'application/json').send(nested(50_000))).status).toBe(400);
-    expect((await request(appWith({ maxDepth: 2 })).post('/r').send({ a: { b: {} } })).status).toBe(400);
-    expect((await request(appWith({ maxDepth: 2 })).post('/r').send({ a: { b: 1 } })).status).toBe(200);
+    expect(
+      (
+        await request(appWith({ maxDepth: 2 }))
+          .post('/r')
+          .send({ a: { b: {} } })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await request(appWith({ maxDepth: 2 }))
+          .post('/r')
+          .send({ a: { b: 1 } })
+      ).status,
+    ).toBe(200);
   });
 
   it.each([

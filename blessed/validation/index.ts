@@ -79,10 +79,7 @@ function summary(issues: readonly FieldIssue[]): string {
  *   res.json(await notes.add(params.orderId, body.note, query.page));
  * });
  */
-export function validate<S extends RequestSchemas>(
-  schemas: S,
-  options?: ValidationOptions,
-): (req: Request) => Promise<ValidatedRequest<S>> {
+export function validate<S extends RequestSchemas>(schemas: S, options?: ValidationOptions): (req: Request) => Promise<ValidatedRequest<S>> {
   const parsed = parseOptions(optionsSchema, options, optionRules);
   const maxDepth = parsed.maxDepth ?? DEFAULT_MAX_DEPTH;
   const bodyLimits = { maxDepth, maxStringLength: parsed.maxStringLength ?? DEFAULT_MAX_STRING_LENGTH };

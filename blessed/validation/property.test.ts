@@ -7,7 +7,6 @@ import { problemHandler } from '../errors/index.js';
 import { createLogger } from '../logger/index.js';
 import { field, jsonBody, validate } from './index.js';
 
-
 /** The kind of merge found in real handlers; it pollutes Object.prototype if `__proto__` reaches it. */
 function naiveMerge(target: Record<string, unknown>, source: unknown): Record<string, unknown> {
   if (typeof source !== 'object' || source === null) return target;
@@ -30,7 +29,11 @@ const recordBody = validate({ body: z.record(z.string(), z.unknown()) });
 const shapedBody = validate({
   body: z.strictObject({ name: field.string().optional(), tags: z.array(z.string()).optional(), meta: z.strictObject({ polluted: z.number() }).optional() }),
 });
-for (const [path, check] of [['/any', anyBody], ['/record', recordBody], ['/shaped', shapedBody]] as const) {
+for (const [path, check] of [
+  ['/any', anyBody],
+  ['/record', recordBody],
+  ['/shaped', shapedBody],
+] as const) {
   app.post(path, async function merge(req, res) {
     const { body } = await check(req);
     res.json(naiveMerge({}, body));
@@ -43,7 +46,10 @@ const key = fc.oneof(fc.constantFrom('__proto__', 'constructor', 'prototype', 'p
 const { node } = fc.letrec<{ node: string }>((tie) => ({
   node: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
-    fc.oneof(fc.jsonValue({ maxDepth: 0 }).map((value) => JSON.stringify(value)), fc.constant('1')),
+    fc.oneof(
+      fc.jsonValue({ maxDepth: 0 }).map((value) => JSON.stringify(value)),
+      fc.constant('1'),
+    ),
     fc.array(tie('node'), { maxLength: 4 }).map((items) => `[${items.join(',')}]`),
     fc.array(fc.tuple(key, tie('node')), { maxLength: 4 }).map((entries) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`),
   ),
@@ -61,9 +67,7 @@ function parsedOrUndefined(text: string): unknown {
 /** Duplicate keys mean the text alone cannot say; JSON.parse keeps the last one, as the parser does. */
 function hasReservedKey(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
-  return Object.keys(value).some(
-    (k) => ['__proto__', 'constructor', 'prototype'].includes(k) || hasReservedKey((value as Record<string, unknown>)[k]),
-  );
+  return Object.keys(value).some((k) => ['__proto__', 'constructor', 'prototype'].includes(k) || hasReservedKey((value as Record<string, unknown>)[k]));
 }
 
 afterEach(() => {

@@ -71,17 +71,27 @@ describe('string lengths are checked before any schema', () => {
     let runs = 0;
     const body = z.strictObject({ name: z.string().refine(() => (runs += 1) > 0) });
     const app = appFor({ body }, { parser: plainJson });
-    const res = await request(app).post('/r').send({ name: 'a'.repeat(10_001) });
+    const res = await request(app)
+      .post('/r')
+      .send({ name: 'a'.repeat(10_001) });
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([{ path: 'body.name', message: 'must be at most 10000 characters' }]);
     expect(runs).toBe(0);
-    expect((await request(app).post('/r').send({ name: 'a'.repeat(10_000) })).status).toBe(200);
+    expect(
+      (
+        await request(app)
+          .post('/r')
+          .send({ name: 'a'.repeat(10_000) })
+      ).status,
+    ).toBe(200);
     expect(runs).toBe(1);
   });
 
   it('honours maxStringLength and checks keys too', async () => {
     const app = appFor({ body: z.record(z.string(), z.string()) }, { options: { maxStringLength: 8 }, parser: plainJson });
-    const value = await request(app).post('/r').send({ tags: ['x'], a: '123456789' });
+    const value = await request(app)
+      .post('/r')
+      .send({ tags: ['x'], a: '123456789' });
     expect(value.body.errors).toContainEqual({ path: 'body.a', message: 'must be at most 8 characters' });
     const key = await request(app).post('/r').send({ abcdefghi: 'x' });
     expect(key.body.errors).toEqual([{ path: 'body', message: 'has a key longer than 8 characters' }]);
@@ -100,12 +110,23 @@ describe('string lengths are checked before any schema', () => {
 
   it('refuses bodies nested deeper than maxDepth', async () => {
     const app = appFor({ body: z.unknown() }, { options: { maxDepth: 4 }, parser: plainJson });
-    expect((await request(app).post('/r').send([[[[1]]]])).status).toBe(200);
-    const res = await request(app).post('/r').send([[[[[1]]]]]);
+    expect(
+      (
+        await request(app)
+          .post('/r')
+          .send([[[[1]]]])
+      ).status,
+    ).toBe(200);
+    const res = await request(app)
+      .post('/r')
+      .send([[[[[1]]]]]);
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([{ path: 'body.0.0.0.0', message: 'must not nest deeper than 4 levels' }]);
     const deep = '['.repeat(200_000) + ']'.repeat(200_000);
-    const crash = await request(appFor({ body: z.unknown() }, { parser: plainJson })).post('/r').set('Content-Type', 'application/json').send(deep);
+    const crash = await request(appFor({ body: z.unknown() }, { parser: plainJson }))
+      .post('/r')
+      .set('Content-Type', 'application/json')
+      .send(deep);
     expect(crash.status).toBe(400);
   });
 });
@@ -116,7 +137,10 @@ describe('query values', () => {
       page: field.int().optional(),
       flag: field.boolean().optional(),
       n: z.number().optional(),
-      tag: z.array(field.string({ max: 10 })).max(5).optional(),
+      tag: z
+        .array(field.string({ max: 10 }))
+        .max(5)
+        .optional(),
     }),
   });
 
@@ -160,7 +184,9 @@ describe('error messages never echo input', () => {
 
   it('leaves the marker out of the whole response', async () => {
     const values = Object.fromEntries(['kind', 'exact', 'id', 'count', 'code', 'email', 'note', 'when'].map((key) => [key, MARKER]));
-    const res = await request(appFor({ body, query: z.strictObject({ q: field.enum(['x']) }) })).post(`/r?q=${MARKER}`).send(values);
+    const res = await request(appFor({ body, query: z.strictObject({ q: field.enum(['x']) }) }))
+      .post(`/r?q=${MARKER}`)
+      .send(values);
     expect(res.status).toBe(400);
     expect(res.body.errors).toHaveLength(9);
     expect(res.text).not.toContain(MARKER);
@@ -171,7 +197,9 @@ describe('error messages never echo input', () => {
   });
 
   it('does not echo unusual keys in paths', async () => {
-    const res = await request(appFor({ body: z.strictObject({}) })).post('/r').send({ [`${MARKER} key`]: 1 });
+    const res = await request(appFor({ body: z.strictObject({}) }))
+      .post('/r')
+      .send({ [`${MARKER} key`]: 1 });
     expect(res.body.errors).toEqual([{ path: 'body.*', message: 'is not an allowed key' }]);
     expect(res.text).not.toContain(MARKER);
   });
@@ -180,7 +208,9 @@ describe('error messages never echo input', () => {
 describe('NUL characters', () => {
   it('refuses NUL in any string and any key, whatever the schema, without echoing it', async () => {
     const app = appFor({ body: z.strictObject({ note: z.string(), tags: z.record(z.string(), z.string()) }) });
-    const res = await request(app).post('/r').send({ note: 'a\u0000b', tags: { 'k\u0000': 'v', ok: 'x\u0000' } });
+    const res = await request(app)
+      .post('/r')
+      .send({ note: 'a\u0000b', tags: { 'k\u0000': 'v', ok: 'x\u0000' } });
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([
       { path: 'body.note', message: 'must not contain NUL characters' },

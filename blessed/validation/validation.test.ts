@@ -6,7 +6,6 @@ import { problemHandler } from '../errors/index.js';
 import { createLogger } from '../logger/index.js';
 import { field, jsonBody, validate, type RequestSchemas, type ValidationOptions } from './index.js';
 
-
 interface AppSetup {
   readonly path?: string;
   readonly options?: ValidationOptions;
@@ -100,13 +99,17 @@ describe('validate() per request', () => {
       },
       { path: '/r/:id' },
     );
-    const res = await request(app).post('/r/o-1?page=2&tag=x').send({ items: [{ name: 'pen', qty: 2 }] });
+    const res = await request(app)
+      .post('/r/o-1?page=2&tag=x')
+      .send({ items: [{ name: 'pen', qty: 2 }] });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ params: { id: 'o-1' }, query: { page: 2, tag: ['x'] }, body: { items: [{ name: 'pen', qty: 2 }] } });
   });
 
   it('rejects a nested unknown key with its path', async () => {
-    const res = await request(appFor({ body: orderBody })).post('/r').send({ items: [{ name: 'pen', qty: 1, price: 0 }] });
+    const res = await request(appFor({ body: orderBody }))
+      .post('/r')
+      .send({ items: [{ name: 'pen', qty: 1, price: 0 }] });
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body.code).toBe('ERR_VALIDATION');
@@ -136,7 +139,9 @@ describe('validate() per request', () => {
 
   it('lists the problems of every part at once', async () => {
     const app = appFor({ params: z.strictObject({ id: field.uuid() }), query: z.strictObject({ page: field.int() }), body: orderBody }, { path: '/r/:id' });
-    const res = await request(app).post('/r/nope?page=x').send({ items: [{ name: 'pen', qty: 0 }] });
+    const res = await request(app)
+      .post('/r/nope?page=x')
+      .send({ items: [{ name: 'pen', qty: 0 }] });
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['body.items.0.qty', 'params.id', 'query.page']);
   });

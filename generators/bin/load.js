@@ -46,11 +46,13 @@ export async function loadTypeScript(entryUrl) {
     });
     const text = result.outputFiles[0]?.text ?? '';
     // Modules made up by a plugin (`lazy-inquirer:inquirer`) have no file to watch.
-    const inputs = Object.keys(result.metafile.inputs).filter((file) => !file.startsWith('lazy-inquirer:')).map((file) => {
-      const absolute = join(root, file);
-      const stat = statSync(absolute);
-      return [absolute, stat.size, stat.mtimeMs];
-    });
+    const inputs = Object.keys(result.metafile.inputs)
+      .filter((file) => !file.startsWith('lazy-inquirer:'))
+      .map((file) => {
+        const absolute = join(root, file);
+        const stat = statSync(absolute);
+        return [absolute, stat.size, stat.mtimeMs];
+      });
     mkdirSync(cache, { recursive: true });
     pruneCache(cache);
     atomicWrite(bundle, text);
@@ -76,7 +78,9 @@ export default new Proxy({}, { get: (_, key) => (...args) => load()[key](...args
 const lazyInquirer = {
   name: 'lazy-inquirer',
   setup(build) {
-    build.onResolve({ filter: /^inquirer$/ }, (args) => (/[\\/]node-plop[\\/]/.test(args.importer) ? { path: 'inquirer', namespace: 'lazy-inquirer' } : undefined));
+    build.onResolve({ filter: /^inquirer$/ }, (args) =>
+      /[\\/]node-plop[\\/]/.test(args.importer) ? { path: 'inquirer', namespace: 'lazy-inquirer' } : undefined,
+    );
     build.onLoad({ filter: /.*/, namespace: 'lazy-inquirer' }, () => ({ contents: LAZY_INQUIRER, loader: 'js' }));
   },
 };

@@ -39,13 +39,7 @@ function runSourceRules(file: SourceFile, rules: readonly SourceRule[], config: 
 }
 
 /** Parses one file and runs the source rules over it; suppressions are read, not yet applied. */
-export function checkOneSource(
-  path: string,
-  text: string,
-  rules: readonly SourceRule[],
-  config: CheckConfig,
-  known: ReadonlySet<string>,
-): SourceResult {
+export function checkOneSource(path: string, text: string, rules: readonly SourceRule[], config: CheckConfig, known: ReadonlySet<string>): SourceResult {
   try {
     const file = parseSource(path, text);
     const { suppressions, problems } = readSuppressions(file, known);

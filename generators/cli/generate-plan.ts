@@ -49,7 +49,10 @@ type Prompted = Record<string, unknown>;
 
 /** The part of node-plop's inquirer this command uses. */
 interface Inquirer {
-  createPromptModule(streams: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream }): (questions: readonly object[], answers: Prompted) => Promise<Prompted>;
+  createPromptModule(streams: {
+    input: NodeJS.ReadableStream;
+    output: NodeJS.WritableStream;
+  }): (questions: readonly object[], answers: Prompted) => Promise<Prompted>;
 }
 
 /** Asks for what the flags left out, on a terminal only; the same schema validates each answer. */
@@ -80,7 +83,15 @@ interface Outcome {
   readonly dryRun: boolean;
 }
 
-async function runGenerator(plop: NodePlopAPI, name: string, config: GeneratorConfig<unknown>, io: CommandIO, argv: readonly string[], options: GenerateOptions, json: boolean): Promise<Outcome | 'help'> {
+async function runGenerator(
+  plop: NodePlopAPI,
+  name: string,
+  config: GeneratorConfig<unknown>,
+  io: CommandIO,
+  argv: readonly string[],
+  options: GenerateOptions,
+  json: boolean,
+): Promise<Outcome | 'help'> {
   const specs = flagSpecs(config.fields);
   const { answers: flags, common } = readFlags(argv, specs);
   if (common.help) return 'help';
@@ -132,7 +143,9 @@ async function report(io: CommandIO, generator: string, outcome: Outcome, json: 
     io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return;
   }
-  const verbs = dryRun ? { create: 'would create', modify: 'would modify', unchanged: 'unchanged' } : { create: 'created', modify: 'modified', unchanged: 'unchanged' };
+  const verbs = dryRun
+    ? { create: 'would create', modify: 'would modify', unchanged: 'unchanged' }
+    : { create: 'created', modify: 'modified', unchanged: 'unchanged' };
   const lines = changes.map((c) => `${verbs[c.kind].padEnd(13)}${c.path}`);
   const idle = changes.every((c) => c.kind === 'unchanged');
   if (dryRun) io.stdout.write(`dry run: nothing was written\n${lines.join('\n')}\n${diff === '' ? '' : `\n${diff}`}`);
@@ -161,7 +174,10 @@ export async function generatePlan(io: CommandIO, options: GenerateOptions = {})
     }
     const config = generatorConfig(plop, name);
     if (config === undefined) {
-      const known = plop.getGeneratorList().map((g) => g.name).join(', ');
+      const known = plop
+        .getGeneratorList()
+        .map((g) => g.name)
+        .join(', ');
       throw new CLIError(`unknown generator "${sanitize(name)}"; expected one of: ${known}`, { code: 'ERR_UNKNOWN_GENERATOR' });
     }
     const outcome = await runGenerator(plop, name, config, io, rest, options, json);

@@ -46,4 +46,3 @@ export async function goldenPath(io: CommandIO): Promise<number> {
   }
   return (await command.load())(io, rest);
 }
-

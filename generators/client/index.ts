@@ -40,8 +40,21 @@ export function baseUrlProblem(value: string): string | undefined {
 
 /** Every answer `generate client` takes. */
 export const ClientFields = z.strictObject({
-  name: ruled(nameProblem).meta(meta({ description: 'the service called: camelCase binding and kebab-case file', placeholder: '<name>', positional: true, message: 'Client name (e.g. payments)' })),
-  baseUrl: ruled(baseUrlProblem).meta(meta({ description: 'the upstream base URL, https://host[/prefix]; its host becomes the allowlist', placeholder: '<url>', message: 'Base URL (e.g. https://api.payments.example/v1)' })),
+  name: ruled(nameProblem).meta(
+    meta({
+      description: 'the service called: camelCase binding and kebab-case file',
+      placeholder: '<name>',
+      positional: true,
+      message: 'Client name (e.g. payments)',
+    }),
+  ),
+  baseUrl: ruled(baseUrlProblem).meta(
+    meta({
+      description: 'the upstream base URL, https://host[/prefix]; its host becomes the allowlist',
+      placeholder: '<url>',
+      message: 'Base URL (e.g. https://api.payments.example/v1)',
+    }),
+  ),
 });
 export const ClientAnswers = ClientFields;
 export type ClientAnswers = z.output<typeof ClientAnswers>;

@@ -96,7 +96,12 @@ export async function checkCommand(io: CommandIO, argv: readonly string[]): Prom
   for (const path of paths) {
     if ((await stat(join(io.cwd, path)).catch(() => null)) === null) throw new CLIError(`check: path "${path.slice(0, 80)}" does not exist`, { flag: 'paths' });
   }
-  const result = await runCheck({ root: io.cwd, paths, env: io.env, renderInventory: async () => (await import('../inventory/load.js')).renderOpenApi(io.cwd) });
+  const result = await runCheck({
+    root: io.cwd,
+    paths,
+    env: io.env,
+    renderInventory: async () => (await import('../inventory/load.js')).renderOpenApi(io.cwd),
+  });
   const { violations, filesChecked } = result;
   const text =
     format === 'json'

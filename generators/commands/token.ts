@@ -25,9 +25,17 @@ const TokenFlags = z.strictObject({
   permissions: z
     .string({ error: 'is required' })
     .max(4096)
-    .transform((s) => s.split(',').map((p) => p.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    )
     .refine((list) => list.every((p) => PERMISSION.test(p)), 'must be comma-separated resource:action values'),
-  sub: z.string().regex(/^[A-Za-z0-9._@:-]{1,128}$/, 'must be 1-128 letters, digits or . _ @ : -').default('dev-user'),
+  sub: z
+    .string()
+    .regex(/^[A-Za-z0-9._@:-]{1,128}$/, 'must be 1-128 letters, digits or . _ @ : -')
+    .default('dev-user'),
   ttl: z
     .string()
     .regex(/^\d{1,6}[smh]$/, 'must be a number followed by s, m or h, like 15m')

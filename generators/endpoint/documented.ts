@@ -62,7 +62,8 @@ export function documentedEndpoint(view: EndpointView): readonly DocumentedEndpo
   }
   const { status, response, ...input } = schemas;
   if (response === undefined) return undefined;
-  const access = view.access.key === 'permission' ? { kind: 'permission' as const, permission: view.access.value } : { kind: 'public' as const, reason: view.access.value };
+  const access =
+    view.access.key === 'permission' ? { kind: 'permission' as const, permission: view.access.value } : { kind: 'public' as const, reason: view.access.value };
   return [
     {
       method: view.method as DocumentedEndpoint['method'],

@@ -76,7 +76,12 @@ export default function endpointGenerator(plop: NodePlopAPI): void {
                 templateFile: 'endpoint/service-function.ts.hbs',
                 view: { ...view, ...serviceShape(answers) },
                 edit: (before: string, code: string) =>
-                  addFunction(before, code, view.name.camel, service.imports.map((line) => importOf(line))),
+                  addFunction(
+                    before,
+                    code,
+                    view.name.camel,
+                    service.imports.map((line) => importOf(line)),
+                  ),
               },
             ]),
         { type: 'plan:edit', path: REGISTRY, edit: (before: string, edits: AstEdits) => register(before, entry, edits) },

@@ -42,7 +42,12 @@ const methods = HTTP_METHODS.join(', ');
 /** Every answer `generate endpoint` takes; flags, prompts and --help all come from here. */
 export const EndpointFields = z.strictObject({
   name: ruled(nameProblem).meta(
-    meta({ description: 'endpoint name: the camelCase export and the kebab-case file', placeholder: '<name>', positional: true, message: 'Endpoint name (e.g. createOrder)' }),
+    meta({
+      description: 'endpoint name: the camelCase export and the kebab-case file',
+      placeholder: '<name>',
+      positional: true,
+      message: 'Endpoint name (e.g. createOrder)',
+    }),
   ),
   method: z
     .string({ error: 'is required' })
@@ -50,7 +55,11 @@ export const EndpointFields = z.strictObject({
     .pipe(z.enum(HTTP_METHODS, { error: `must be one of ${methods}` }))
     .meta(meta({ description: 'HTTP method', placeholder: '<method>', choices: HTTP_METHODS, message: 'HTTP method' })),
   path: ruled(routePathProblem).meta(
-    meta({ description: 'route path: lowercase segments and :params, e.g. /orders/:orderId', placeholder: '<path>', message: 'Route path (e.g. /orders/:orderId)' }),
+    meta({
+      description: 'route path: lowercase segments and :params, e.g. /orders/:orderId',
+      placeholder: '<path>',
+      message: 'Route path (e.g. /orders/:orderId)',
+    }),
   ),
   permission: z
     .string()
@@ -77,7 +86,14 @@ export const EndpointFields = z.strictObject({
     ),
   summary: freeText(1)
     .optional()
-    .meta(meta({ description: 'one-line summary for the API document; default made from the name ("List widgets")', placeholder: '"<text>"', message: 'Summary', ask: true })),
+    .meta(
+      meta({
+        description: 'one-line summary for the API document; default made from the name ("List widgets")',
+        placeholder: '"<text>"',
+        message: 'Summary',
+        ask: true,
+      }),
+    ),
   service: ruled(nameProblem)
     .optional()
     .meta(meta({ description: 'delegate the handler to src/services/<service>.ts (stub created if missing)', placeholder: '<name>' })),

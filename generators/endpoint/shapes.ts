@@ -49,29 +49,48 @@ interface Shape {
 const ID_RESPONSE = 'response: z.strictObject({ id: field.id() }),';
 const NOT_FOUND = 'throw new NotFoundError();';
 const ID_RESULT = 'Promise<{ id: string }>';
-const TENANT_NOTE = 'Read through `db`, bound to the caller\'s tenant: another tenant\'s id is then a 404 by construction.';
+const TENANT_NOTE = "Read through `db`, bound to the caller's tenant: another tenant's id is then a 404 by construction.";
 
 function shapeOf(method: string, hasParams: boolean): Shape {
   const query = 'query: z.strictObject({}),';
   const body = 'body: z.strictObject({}),';
-  if (method === 'GET' && hasParams) return { schemas: [query, ID_RESPONSE], logic: NOT_FOUND, note: TENANT_NOTE, needs: ['errors', 'field'], returns: ID_RESULT };
+  if (method === 'GET' && hasParams)
+    return { schemas: [query, ID_RESPONSE], logic: NOT_FOUND, note: TENANT_NOTE, needs: ['errors', 'field'], returns: ID_RESULT };
   if (method === 'GET') {
     return {
       schemas: [query, 'response: z.strictObject({ items: z.array(z.strictObject({ id: field.id() })) }),'],
       logic: 'return { items: [] };',
-      note: 'List through `db`: it only ever sees the caller\'s tenant\'s rows.',
+      note: "List through `db`: it only ever sees the caller's tenant's rows.",
       needs: ['field'],
       returns: 'Promise<{ items: { id: string }[] }>',
     };
   }
   if (method === 'DELETE') {
-    return { schemas: [query, 'status: 204,', 'response: z.undefined(),'], logic: hasParams ? NOT_FOUND : 'return undefined;', note: TENANT_NOTE, needs: hasParams ? ['errors'] : [], returns: 'Promise<undefined>' };
+    return {
+      schemas: [query, 'status: 204,', 'response: z.undefined(),'],
+      logic: hasParams ? NOT_FOUND : 'return undefined;',
+      note: TENANT_NOTE,
+      needs: hasParams ? ['errors'] : [],
+      returns: 'Promise<undefined>',
+    };
   }
   if (hasParams) return { schemas: [body, ID_RESPONSE], logic: NOT_FOUND, note: TENANT_NOTE, needs: ['errors', 'field'], returns: ID_RESULT };
   if (method === 'POST') {
-    return { schemas: [body, ID_RESPONSE], logic: 'return { id: randomUUID() };', note: 'Insert through `db`: it writes the caller\'s tenant id itself.', needs: ['crypto', 'field'], returns: ID_RESULT };
+    return {
+      schemas: [body, ID_RESPONSE],
+      logic: 'return { id: randomUUID() };',
+      note: "Insert through `db`: it writes the caller's tenant id itself.",
+      needs: ['crypto', 'field'],
+      returns: ID_RESULT,
+    };
   }
-  return { schemas: [body, 'response: z.strictObject({ ok: z.literal(true) }),'], logic: 'return { ok: true as const };', note: 'Change data only through `db`, bound to the caller\'s tenant.', needs: [], returns: 'Promise<{ ok: true }>' };
+  return {
+    schemas: [body, 'response: z.strictObject({ ok: z.literal(true) }),'],
+    logic: 'return { ok: true as const };',
+    note: "Change data only through `db`, bound to the caller's tenant.",
+    needs: [],
+    returns: 'Promise<{ ok: true }>',
+  };
 }
 
 /** The summary an endpoint gets when none is given: its name as a sentence ("List widgets"). */
@@ -82,7 +101,10 @@ export function defaultSummary(name: NameForms): string {
 /** The template data for `generate endpoint`. */
 export function endpointView(answers: EndpointAnswers): EndpointView {
   const name = nameForms(answers.name);
-  const params = answers.path.split('/').filter((s) => s.startsWith(':')).map((s) => s.slice(1));
+  const params = answers.path
+    .split('/')
+    .filter((s) => s.startsWith(':'))
+    .map((s) => s.slice(1));
   const shape = shapeOf(answers.method, params.length > 0);
   const paramsLine = params.length > 0 ? [`params: z.strictObject({ ${params.map((p) => `${p}: field.id()`).join(', ')} }),`] : [];
   const service = answers.service === undefined ? null : nameForms(answers.service);
@@ -97,9 +119,8 @@ export function endpointView(answers: EndpointAnswers): EndpointView {
     ...(service === null ? [] : [`import * as ${service.camel}Service from '../services/${service.kebab}.js';`]),
   ];
   const url = params.length === 0 ? `'${answers.path}'` : `\`${answers.path.replace(/:[A-Za-z0-9]+/g, '${ID}')}\``;
-  const access = answers.permission === undefined
-    ? { key: 'public' as const, value: answers.public ?? '' }
-    : { key: 'permission' as const, value: answers.permission };
+  const access =
+    answers.permission === undefined ? { key: 'public' as const, value: answers.public ?? '' } : { key: 'permission' as const, value: answers.permission };
   return {
     name,
     method: answers.method,

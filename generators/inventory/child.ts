@@ -52,7 +52,7 @@ async function bundle(esbuild: Esbuild, options: RenderOptions, registryFile: st
     `  const { endpoints } = await import(${JSON.stringify(join(options.root, registryFile))});`,
     `  process.stdout.write(openApiText(buildOpenApi(endpoints, await projectInfo(${JSON.stringify(options.root)}))));`,
     '} catch (err) {',
-    "  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\\n`);",
+    '  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\\n`);',
     '  process.exitCode = 1;',
     '}',
   ].join('\n');

@@ -1,12 +1,4 @@
-import {
-  assembleOpenApi,
-  openApiText,
-  operationEntry,
-  type DocumentedEndpoint,
-  type JsonObject,
-  type OpenApiInfo,
-  type OperationEntry,
-} from './openapi.js';
+import { assembleOpenApi, openApiText, operationEntry, type DocumentedEndpoint, type JsonObject, type OpenApiInfo, type OperationEntry } from './openapi.js';
 
 const METHODS = new Set(['get', 'post', 'put', 'patch', 'delete']);
 

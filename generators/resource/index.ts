@@ -27,7 +27,14 @@ Example:
 export const ResourceFields = z.strictObject({
   name: ruled(resourceNameProblem)
     .transform((name) => resourceNames(name).plural.camel)
-    .meta(meta({ description: 'what the resource is, singular or plural (gadget or gadgets)', placeholder: '<name>', positional: true, message: 'Resource name (e.g. gadgets)' })),
+    .meta(
+      meta({
+        description: 'what the resource is, singular or plural (gadget or gadgets)',
+        placeholder: '<name>',
+        positional: true,
+        message: 'Resource name (e.g. gadgets)',
+      }),
+    ),
   fields: fieldsFlag(true),
 });
 export const ResourceAnswers = ResourceFields;

@@ -84,7 +84,7 @@ export const TYPES: Readonly<Record<FieldType, TypeRow>> = {
     tooLong: "`${'x'.repeat(250)}@example.com`",
   },
   url: {
-    request: () => "field.string({ max: 2048 }).pipe(z.url({ protocol: /^https$/ }))",
+    request: () => 'field.string({ max: 2048 }).pipe(z.url({ protocol: /^https$/ }))',
     response: () => 'z.string()',
     sql: (c) => `text check (char_length(${c}) <= 2048 and ${c} like 'https://%')`,
     column: 'text',

@@ -124,7 +124,10 @@ export async function migrationPath(root: string, table: string): Promise<string
   }
   const own = names.find((n) => n === `${n.slice(0, 4)}_create_${table}.sql` && /^\d{4}$/.test(n.slice(0, 4)));
   if (own !== undefined) return `src/migrations/${own}`;
-  const numbers = names.map((n) => /^(\d{4})_/.exec(n)?.[1]).filter((n): n is string => n !== undefined).map(Number);
+  const numbers = names
+    .map((n) => /^(\d{4})_/.exec(n)?.[1])
+    .filter((n): n is string => n !== undefined)
+    .map(Number);
   const next = String(Math.max(0, ...numbers) + 1).padStart(4, '0');
   return `src/migrations/${next}_create_${table}.sql`;
 }

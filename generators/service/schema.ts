@@ -16,16 +16,28 @@ export const FIELDS_HELP = 'name:type[?],... with types string, text, int, numbe
 
 export function fieldsFlag(required: boolean) {
   const base = ruled(fieldsProblem);
-  const described = meta({ description: `the table's fields: ${FIELDS_HELP}; ? makes one optional`, placeholder: '"<spec>"', message: 'Fields (e.g. title:string, done:boolean?)', ask: true });
+  const described = meta({
+    description: `the table's fields: ${FIELDS_HELP}; ? makes one optional`,
+    placeholder: '"<spec>"',
+    message: 'Fields (e.g. title:string, done:boolean?)',
+    ask: true,
+  });
   return required ? base.meta(described) : base.optional().meta(described);
 }
 
 /** Every answer `generate service` takes. */
 export const ServiceFields = z.strictObject({
   // Normalised to the plural, so `gadget` and `gadgets` are the same answers (and one manifest entry).
-  name: ruled(resourceNameProblem).transform((name) => resourceNames(name).plural.camel).meta(
-    meta({ description: 'what the service stores, singular or plural (gadget or gadgets)', placeholder: '<name>', positional: true, message: 'Service name (e.g. gadgets)' }),
-  ),
+  name: ruled(resourceNameProblem)
+    .transform((name) => resourceNames(name).plural.camel)
+    .meta(
+      meta({
+        description: 'what the service stores, singular or plural (gadget or gadgets)',
+        placeholder: '<name>',
+        positional: true,
+        message: 'Service name (e.g. gadgets)',
+      }),
+    ),
   fields: fieldsFlag(false),
 });
 

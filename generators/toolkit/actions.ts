@@ -36,7 +36,11 @@ function planAction(step: Step) {
   };
 }
 
-async function render(config: CustomActionConfig<string>, plop: NodePlopAPI, state: RunData[typeof PLAN]): Promise<{ path: string; text: string; view: unknown }> {
+async function render(
+  config: CustomActionConfig<string>,
+  plop: NodePlopAPI,
+  state: RunData[typeof PLAN],
+): Promise<{ path: string; text: string; view: unknown }> {
   // `view` may be a function and `locate` may replace `path`, for what only the project can tell
   // (the next migration number) or an earlier step decided.
   const given: unknown = config['view'];

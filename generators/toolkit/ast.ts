@@ -89,7 +89,9 @@ export async function addRegistryEntry(text: string, file: string, entry: Regist
     edits.push({ pos: hasComma ? afterLast + 1 : last.end, text: `${hasComma ? '' : ','}${eol}${indent}${entry.identifier},` });
   }
   if (bound === undefined) {
-    const sameModule = imports.find((d) => d.source.value === entry.moduleSpecifier && d.importKind !== 'type' && d.specifiers.some((s) => s.type === 'ImportSpecifier'));
+    const sameModule = imports.find(
+      (d) => d.source.value === entry.moduleSpecifier && d.importKind !== 'type' && d.specifiers.some((s) => s.type === 'ImportSpecifier'),
+    );
     const lastNamed = sameModule?.specifiers.filter((s) => s.type === 'ImportSpecifier').at(-1);
     if (lastNamed !== undefined) {
       edits.push({ pos: lastNamed.end, text: `, ${entry.identifier}` });

@@ -71,10 +71,13 @@ export async function projectFormatter(root: string): Promise<Formatter | undefi
         timeout: 30_000,
       }).catch((err: Error & { stderr?: string }) => {
         const reason = (err.stderr ?? err.message).split('\n').find((line) => line.trim() !== '') ?? 'failed';
-        throw new CLIError(`formatting the generated files with the project's Biome (${configName}) failed: ${reason.trim().slice(0, 200)}; nothing was written`, {
-          exitCode: EXIT_FAILURE,
-          code: 'ERR_FORMAT_FAILED',
-        });
+        throw new CLIError(
+          `formatting the generated files with the project's Biome (${configName}) failed: ${reason.trim().slice(0, 200)}; nothing was written`,
+          {
+            exitCode: EXIT_FAILURE,
+            code: 'ERR_FORMAT_FAILED',
+          },
+        );
       });
       const formatted = new Map<string, string>();
       for (const path of wanted) formatted.set(path, await readFile(join(dir, path), 'utf8'));

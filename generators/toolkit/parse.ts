@@ -22,7 +22,10 @@ export function localNames(declaration: ImportDeclaration): string[] {
 /** An expression without the `as`/`satisfies`/`!` wrappers and parentheses around it. */
 export function unwrap(expression: Expression | null): Expression | null {
   let node = expression;
-  while (node !== null && (node.type === 'TSAsExpression' || node.type === 'TSSatisfiesExpression' || node.type === 'ParenthesizedExpression' || node.type === 'TSNonNullExpression')) {
+  while (
+    node !== null &&
+    (node.type === 'TSAsExpression' || node.type === 'TSSatisfiesExpression' || node.type === 'ParenthesizedExpression' || node.type === 'TSNonNullExpression')
+  ) {
     node = node.expression;
   }
   return node;

@@ -238,7 +238,11 @@ describe('check: secretlint cache', () => {
     const root = await project({ 'docs/a.md': `see ${url}\n`, 'docs/b.md': 'nothing here\n' });
     const first = await check(root, secret);
     const cache = JSON.parse(await readFile(join(root, 'node_modules/.cache/golden-path/secretlint-v1.json'), 'utf8')) as Record<string, unknown[]>;
-    expect(Object.values(cache).map((findings) => findings.length).sort()).toEqual([0, 1]);
+    expect(
+      Object.values(cache)
+        .map((findings) => findings.length)
+        .sort(),
+    ).toEqual([0, 1]);
     expect(await check(root, secret)).toEqual(first);
     await writeFile(join(root, 'docs/b.md'), `also ${url}\n`);
     expect(where(await check(root, secret))).toEqual([

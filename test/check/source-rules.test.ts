@@ -75,7 +75,7 @@ const CASES: readonly Case[] = [
   },
   { rule: 'dynamic-code', path: 'src/x.ts', bad: "\nsetTimeout('tick()', 10);", line: 2, near: '\nsetTimeout(() => tick(), 10);' },
   // The rule is only walked in files that mention a name it looks for; an escaped spelling counts.
-  { rule: 'dynamic-code', path: 'test/x.test.ts', bad: "\n\\u0065val('1 + 1');", line: 2, near: "\nconst evaluated = 1 + 1;" },
+  { rule: 'dynamic-code', path: 'test/x.test.ts', bad: "\n\\u0065val('1 + 1');", line: 2, near: '\nconst evaluated = 1 + 1;' },
   { rule: 'no-console', path: 'src/x.ts', bad: "\nconsole.log('hi');", line: 2, near: "\nlog.info('hi');" },
   {
     rule: 'tls-disabled',

@@ -37,7 +37,18 @@ afterAll(() => removeProject(dir));
 
 describe('check on a generated tree', () => {
   it('a freshly generated endpoint leaves the tree clean, openapi.json included', async () => {
-    const generated = await run(dir, ['endpoint', 'getOrder', '--method', 'GET', '--path', '/orders/:orderId', '--permission', 'orders:read', '--summary', 'One order']);
+    const generated = await run(dir, [
+      'endpoint',
+      'getOrder',
+      '--method',
+      'GET',
+      '--path',
+      '/orders/:orderId',
+      '--permission',
+      'orders:read',
+      '--summary',
+      'One order',
+    ]);
     expect(generated.stderr).toBe('');
     expect(generated.stdout).toContain('modified     openapi.json');
     const openapi = JSON.parse(await readFile(join(dir, 'openapi.json'), 'utf8')) as { paths: Record<string, Record<string, { 'x-permission'?: string }>> };

@@ -92,7 +92,19 @@ describe('generate endpoint, end to end', () => {
       await generate('getOrder', '--method', 'GET', '--path', '/orders/:orderId', '--permission', 'orders:read', '--summary', 'Get an order'),
       await generate('status', '--method', 'GET', '--path', '/status', '--public', 'Uptime monitors poll it without credentials.', '--summary', 'Status'),
       await generate('archiveOrder', '--method', 'PATCH', '--path', '/orders/:orderId/archive', '--permission', 'orders:write', `--summary=${HOSTILE}`),
-      await generate('cancelOrder', '--method', 'POST', '--path', '/orders/:orderId/cancel', '--permission', 'orders:write', '--summary', 'Cancel', '--service', 'orders'),
+      await generate(
+        'cancelOrder',
+        '--method',
+        'POST',
+        '--path',
+        '/orders/:orderId/cancel',
+        '--permission',
+        'orders:write',
+        '--summary',
+        'Cancel',
+        '--service',
+        'orders',
+      ),
       await generate('createInvoice', '--method', 'POST', '--path', '/invoices', '--permission', 'invoices:write', '--summary', 'Create an invoice'),
     ];
     for (const run of runs) expect(run, run.output).toMatchObject({ code: 0 });
@@ -118,7 +130,10 @@ describe('generate endpoint, end to end', () => {
       const file = files.get(testOf(name));
       expect(file?.status, output).toBe('passed');
       expect(file?.assertionResults.length).toBeGreaterThan(0);
-      expect(file?.assertionResults.every((test) => test.status === 'passed'), output).toBe(true);
+      expect(
+        file?.assertionResults.every((test) => test.status === 'passed'),
+        output,
+      ).toBe(true);
     }
     const stripped = files.get(testOf(STRIPPED));
     expect(stripped?.status).toBe('failed');

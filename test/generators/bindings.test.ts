@@ -27,7 +27,10 @@ function declaredNames(source: string): Set<string> {
   };
   const visit = (node: ts.Node): void => {
     if (ts.isVariableDeclaration(node) || ts.isParameter(node) || ts.isBindingElement(node)) bind(node.name);
-    if ((ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node) || ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) && node.name !== undefined) {
+    if (
+      (ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node) || ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) &&
+      node.name !== undefined
+    ) {
       names.add(node.name.text);
     }
     if (ts.isImportSpecifier(node) || ts.isNamespaceImport(node) || ts.isImportClause(node)) {
@@ -52,11 +55,37 @@ const RUNS: readonly (readonly string[])[] = [
 // `ordersService` is the --service binding; --service refuses a name that would equal it.
 const GIVEN = ['createOrder', 'getOrder', 'status', 'archiveOrder', 'orders', 'order', 'orderId', 'ordersService'];
 // What a resource or service name becomes: `<plural>Service`, `<plural>Table`, `list<Plural>`, `<Singular>Response` ...
-const CLIENT = ['PaymentsHost', 'PaymentsClientEnv', 'PaymentsClientConfig', 'loadPaymentsClientConfig', 'PaymentsStatus', 'PaymentsTransport', 'createPaymentsClient'];
+const CLIENT = [
+  'PaymentsHost',
+  'PaymentsClientEnv',
+  'PaymentsClientConfig',
+  'loadPaymentsClientConfig',
+  'PaymentsStatus',
+  'PaymentsTransport',
+  'createPaymentsClient',
+];
 const DERIVED = ['gadget', 'gadgets', 'invoice', 'invoices'].flatMap((name) => {
   const { camel, pascal } = nameForms(name);
-  return [camel, pascal, `${camel}Service`, `${camel}Table`, `list${pascal}`, `get${pascal}`, `create${pascal}`, `update${pascal}`, `delete${pascal}`,
-    `${pascal}Response`, `Create${pascal}Body`, `Update${pascal}Body`, `to${pascal}Response`, `toNew${pascal}`, `to${pascal}Patch`, `New${pascal}`, `${pascal}Patch`, `List${pascal}Query`];
+  return [
+    camel,
+    pascal,
+    `${camel}Service`,
+    `${camel}Table`,
+    `list${pascal}`,
+    `get${pascal}`,
+    `create${pascal}`,
+    `update${pascal}`,
+    `delete${pascal}`,
+    `${pascal}Response`,
+    `Create${pascal}Body`,
+    `Update${pascal}Body`,
+    `to${pascal}Response`,
+    `toNew${pascal}`,
+    `to${pascal}Patch`,
+    `New${pascal}`,
+    `${pascal}Patch`,
+    `List${pascal}Query`,
+  ];
 });
 
 // Every TypeScript file the runs below wrote, for the formatting check after them.

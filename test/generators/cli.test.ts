@@ -67,8 +67,24 @@ describe('the generate bin', () => {
   });
 
   it('generates through the bin, with only JSON on stdout under --json', async () => {
-    const result = await bin(['endpoint', 'listWidgets', '--method', 'GET', '--path', '/widgets', '--permission', 'widgets:read', '--summary', 'List widgets', '--json']);
+    const result = await bin([
+      'endpoint',
+      'listWidgets',
+      '--method',
+      'GET',
+      '--path',
+      '/widgets',
+      '--permission',
+      'widgets:read',
+      '--summary',
+      'List widgets',
+      '--json',
+    ]);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, created: ['src/endpoints/list-widgets.ts', 'test/endpoints/list-widgets.security.test.ts', '.golden-path/manifest.json'], modified: ['src/routes.ts', 'openapi.json'] });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      ok: true,
+      created: ['src/endpoints/list-widgets.ts', 'test/endpoints/list-widgets.security.test.ts', '.golden-path/manifest.json'],
+      modified: ['src/routes.ts', 'openapi.json'],
+    });
   });
 });

@@ -40,7 +40,11 @@ describe('generate client', () => {
 
   it('writes the client and its test, with the host as the allowlist and the URL left to the environment', async () => {
     const result = await run(dir, [...PAYMENTS, '--json']);
-    expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, created: ['src/clients/payments.ts', 'test/clients/payments.test.ts', '.golden-path/manifest.json'], modified: [] });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      ok: true,
+      created: ['src/clients/payments.ts', 'test/clients/payments.test.ts', '.golden-path/manifest.json'],
+      modified: [],
+    });
     const source = await readFile(join(dir, 'src/clients/payments.ts'), 'utf8');
     await expect(source).toMatchFileSnapshot('__snapshots__/client/payments.ts.snap');
     await expect(await readFile(join(dir, 'test/clients/payments.test.ts'), 'utf8')).toMatchFileSnapshot('__snapshots__/client/payments.test.ts.snap');

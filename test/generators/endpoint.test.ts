@@ -56,12 +56,23 @@ describe('generate endpoint', () => {
     await run(dir, GET_ORDER);
     await expect(await readFile(join(dir, 'src/endpoints/get-order.ts'), 'utf8')).toMatchFileSnapshot('__snapshots__/get-order.ts.snap');
     const test = await readFile(join(dir, 'test/endpoints/get-order.security.test.ts'), 'utf8');
-    expect(test).toContain("answers 404 to another tenant for an id that exists for no tenant");
+    expect(test).toContain('answers 404 to another tenant for an id that exists for no tenant');
     expect(test).toContain('const TARGET = `/orders/${ID}`;');
   });
 
   it('writes a public endpoint with its reason and a reachability test', async () => {
-    const result = await run(dir, ['endpoint', 'status', '--method', 'get', '--path', '/status', '--public', 'Uptime monitors poll it.', '--summary', 'Status']);
+    const result = await run(dir, [
+      'endpoint',
+      'status',
+      '--method',
+      'get',
+      '--path',
+      '/status',
+      '--public',
+      'Uptime monitors poll it.',
+      '--summary',
+      'Status',
+    ]);
     expect(result.code).toBe(0);
     const source = await readFile(join(dir, 'src/endpoints/status.ts'), 'utf8');
     expect(source).toContain("public: 'Uptime monitors poll it.',");
@@ -84,7 +95,7 @@ describe('generate endpoint', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('would create src/endpoints/create-order.ts');
     expect(result.stdout).toContain('--- /dev/null\n+++ b/src/endpoints/create-order.ts');
-    expect(result.stdout).toContain("--- a/src/routes.ts\n+++ b/src/routes.ts");
+    expect(result.stdout).toContain('--- a/src/routes.ts\n+++ b/src/routes.ts');
     expect(result.stdout).toMatch(/^\+ {2}createOrder,$/m);
     expect(await snapshotTree(dir)).toEqual(before);
   });

@@ -30,7 +30,13 @@ describe('generated files are formatted with the project formatter', () => {
     const root = await project(TEAM_STYLE);
     const format = await projectFormatter(root);
     expect(format).toBeDefined();
-    const out = await format?.(new Map([['src/widgets.ts', RENDERED], ['src/migrations/0003_widgets.sql', 'create table x ( id int );\n'], ['NOTES.md', '#  Notes\n']]));
+    const out = await format?.(
+      new Map([
+        ['src/widgets.ts', RENDERED],
+        ['src/migrations/0003_widgets.sql', 'create table x ( id int );\n'],
+        ['NOTES.md', '#  Notes\n'],
+      ]),
+    );
     expect(out?.get('src/widgets.ts')).toBe(
       'const widget = { id: "w1", name: "Widget" }\nexport function find(id: string) {\n\treturn id === widget.id ? widget : undefined\n}\n',
     );

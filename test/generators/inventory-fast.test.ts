@@ -84,8 +84,12 @@ describe('openapi.json planned from the templates (no code loaded)', () => {
     await writeFile(file, (await readFile(file, 'utf8')).replace('body: z.strictObject({}),', 'body: z.strictObject({ reference: z.string().max(40) }),'));
     expect((await run(dir, GET_ORDER, { inventory: renderer.render })).code).toBe(0);
     expect(renderer.calls()).toBe(1);
-    const document = JSON.parse(await openapi()) as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> } }>> };
-    expect(document.paths['/orders']?.['post']?.requestBody?.content['application/json']?.schema).toMatchObject({ properties: { reference: { type: 'string', maxLength: 40 } } });
+    const document = JSON.parse(await openapi()) as {
+      paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: unknown }> } }>>;
+    };
+    expect(document.paths['/orders']?.['post']?.requestBody?.content['application/json']?.schema).toMatchObject({
+      properties: { reference: { type: 'string', maxLength: 40 } },
+    });
     expect(await openapi()).toBe(await renderInChild({ toolRoot: dir, root: dir }));
   }, 60_000);
 
@@ -97,7 +101,12 @@ describe('openapi.json planned from the templates (no code loaded)', () => {
       "import { z } from 'zod';\nimport { defineEndpoint } from '../../blessed/endpoint/index.js';\n\n" +
         "export const ping = defineEndpoint({\n  method: 'GET',\n  path: '/ping',\n  public: 'Liveness probe.',\n  response: z.strictObject({ ok: z.boolean() }),\n  async handler() {\n    return { ok: true };\n  },\n});\n",
     );
-    await writeFile(routes, (await readFile(routes, 'utf8')).replace("import { health }", "import { ping } from './endpoints/ping.js';\nimport { health }").replace('  health,', '  health,\n  ping,'));
+    await writeFile(
+      routes,
+      (await readFile(routes, 'utf8'))
+        .replace('import { health }', "import { ping } from './endpoints/ping.js';\nimport { health }")
+        .replace('  health,', '  health,\n  ping,'),
+    );
     expect((await run(dir, CREATE_ORDER, { inventory: renderer.render })).code).toBe(0);
     expect(renderer.calls()).toBe(1);
     expect(JSON.parse(await openapi()).paths).toHaveProperty(['/ping', 'get', 'x-public-reason'], 'Liveness probe.');

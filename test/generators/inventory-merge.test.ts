@@ -40,7 +40,15 @@ describe('openapi.json merged with new operations', () => {
     const extended = { ...document, 'x-extra': true };
     const options = structuredClone(document);
     (Object.values(options.paths)[0] ?? {})['options'] = {};
-    for (const text of [JSON.stringify(document), `${JSON.stringify(reordered, null, 2)}\n`, openApiText(oldComponents), openApiText(extended), openApiText(options), '{ not json', '[]']) {
+    for (const text of [
+      JSON.stringify(document),
+      `${JSON.stringify(reordered, null, 2)}\n`,
+      openApiText(oldComponents),
+      openApiText(extended),
+      openApiText(options),
+      '{ not json',
+      '[]',
+    ]) {
       expect(readOperations(text)).toBeUndefined();
       expect(addOperations(text, [getPart], info)).toBeUndefined();
     }

@@ -52,7 +52,11 @@ export async function run(dir: string, argv: readonly string[], options: { fs?: 
   const io: CommandIO = { argv, stdout, stderr, stdin, env: {}, cwd: dir };
   let code: number;
   try {
-    code = await generate(io, { toolRoot: dir, ...(options.fs === undefined ? {} : { fs: options.fs }), ...(options.inventory === undefined ? {} : { inventory: options.inventory }) });
+    code = await generate(io, {
+      toolRoot: dir,
+      ...(options.fs === undefined ? {} : { fs: options.fs }),
+      ...(options.inventory === undefined ? {} : { inventory: options.inventory }),
+    });
   } catch (error) {
     if (!(error instanceof CLIError)) throw error;
     stderr.write(`error: ${error.message}\n`);
@@ -61,5 +65,28 @@ export async function run(dir: string, argv: readonly string[], options: { fs?: 
   return { code, stdout: out(), stderr: err() };
 }
 
-export const CREATE_ORDER = ['endpoint', 'createOrder', '--method', 'POST', '--path', '/orders', '--permission', 'orders:write', '--summary', 'Create an order'];
-export const GET_ORDER = ['endpoint', '--name', 'getOrder', '--method', 'GET', '--path', '/orders/:orderId', '--permission', 'orders:read', '--summary', 'Get an order'];
+export const CREATE_ORDER = [
+  'endpoint',
+  'createOrder',
+  '--method',
+  'POST',
+  '--path',
+  '/orders',
+  '--permission',
+  'orders:write',
+  '--summary',
+  'Create an order',
+];
+export const GET_ORDER = [
+  'endpoint',
+  '--name',
+  'getOrder',
+  '--method',
+  'GET',
+  '--path',
+  '/orders/:orderId',
+  '--permission',
+  'orders:read',
+  '--summary',
+  'Get an order',
+];

@@ -73,14 +73,19 @@ describe('addRegistryEntry', () => {
   });
 
   it('sees through `as const`, `satisfies` and parentheses, and counts offsets past non-ASCII text', async () => {
-    const text = REGISTRY.replace('/** The registry. */', '/** Régistre — 🚀 ✓ */').replace('  listNotes,\n];', '  listNotes,\n]) satisfies readonly Endpoint[];').replace('= [', '= ([');
+    const text = REGISTRY.replace('/** The registry. */', '/** Régistre — 🚀 ✓ */')
+      .replace('  listNotes,\n];', '  listNotes,\n]) satisfies readonly Endpoint[];')
+      .replace('= [', '= ([');
     const after = await addRegistryEntry(text, FILE, ORDER);
     expect(after).toContain('  listNotes,\n  createOrder,\n]) satisfies');
     expect(after).toContain("import { listNotes } from './endpoints/list-notes.js';\nimport { createOrder } from './endpoints/create-order.js';\n");
   });
 
   it('adds the name to an existing import of the same module instead of a second import', async () => {
-    const text = REGISTRY.replace("import { listNotes } from './endpoints/list-notes.js';", "import { listNotes } from './endpoints/list-notes.js';\nimport { other } from './endpoints/create-order.js';");
+    const text = REGISTRY.replace(
+      "import { listNotes } from './endpoints/list-notes.js';",
+      "import { listNotes } from './endpoints/list-notes.js';\nimport { other } from './endpoints/create-order.js';",
+    );
     const after = await addRegistryEntry(text, FILE, ORDER);
     expect(after.match(/create-order\.js/g)).toHaveLength(1);
     expect(after).toMatch(/import \{ other, createOrder \} from '\.\/endpoints\/create-order\.js';/);
@@ -88,7 +93,9 @@ describe('addRegistryEntry', () => {
   });
 
   it('refuses a name already bound to another module, without editing', async () => {
-    const err = await failure(REGISTRY.replace("import { health } from './endpoints/health.js';", "import { health as createOrder } from './endpoints/health.js';"));
+    const err = await failure(
+      REGISTRY.replace("import { health } from './endpoints/health.js';", "import { health as createOrder } from './endpoints/health.js';"),
+    );
     expect(err).toMatchObject({ code: 'ERR_NAME_TAKEN', flag: 'name', exitCode: 2 });
     expect(err.message).toContain(FILE);
   });
@@ -108,7 +115,9 @@ describe('addRegistryEntry', () => {
   });
 
   it('for any identifiers, the result holds each import once and each element once', async () => {
-    const identifier = fc.stringMatching(/^[a-z][A-Za-z0-9]{0,12}$/).filter((id) => !['health', 'listNotes', 'as', 'from', 'import', 'type', 'export', 'const'].includes(id));
+    const identifier = fc
+      .stringMatching(/^[a-z][A-Za-z0-9]{0,12}$/)
+      .filter((id) => !['health', 'listNotes', 'as', 'from', 'import', 'type', 'export', 'const'].includes(id));
     await fc.assert(
       fc.asyncProperty(fc.uniqueArray(identifier, { minLength: 1, maxLength: 4 }), async (ids) => {
         const entries = ids.map((id, i) => ({ ...ORDER, identifier: id, moduleSpecifier: `./endpoints/entry-${i}.js` }));

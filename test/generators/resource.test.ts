@@ -75,7 +75,13 @@ describe('generate resource', () => {
     for (const binding of ['listGadgets', 'getGadget', 'createGadget', 'updateGadget', 'deleteGadget']) {
       expect(routes.match(new RegExp(`^ {2}${binding},$`, 'gm'))).toHaveLength(1);
     }
-    for (const file of ['src/endpoints/_gadgets.ts', 'src/services/gadgets.ts', 'src/migrations/0003_create_gadgets.sql', 'test/endpoints/gadgets.test.ts', 'test/endpoints/update-gadget.security.test.ts']) {
+    for (const file of [
+      'src/endpoints/_gadgets.ts',
+      'src/services/gadgets.ts',
+      'src/migrations/0003_create_gadgets.sql',
+      'test/endpoints/gadgets.test.ts',
+      'test/endpoints/update-gadget.security.test.ts',
+    ]) {
       await expect(await read(file)).toMatchFileSnapshot(`__snapshots__/resource/${file.replace(/\//g, '__')}.snap`);
     }
     const create = await read('src/endpoints/create-gadget.ts');

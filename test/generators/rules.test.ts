@@ -10,7 +10,9 @@ let pristine: Map<string, string>;
 beforeAll(async () => {
   dir = await copyProject();
   // An existing route for the duplicate and shadowing cases.
-  expect((await run(dir, ['endpoint', 'exportOrders', '--method', 'GET', '--path', '/orders/export', '--permission', 'orders:read', '--summary', 'Export'])).code).toBe(0);
+  expect(
+    (await run(dir, ['endpoint', 'exportOrders', '--method', 'GET', '--path', '/orders/export', '--permission', 'orders:read', '--summary', 'Export'])).code,
+  ).toBe(0);
   pristine = await snapshotTree(dir);
 });
 
@@ -19,7 +21,14 @@ afterAll(async () => {
 });
 
 function endpoint(overrides: Record<string, string | null>): string[] {
-  const flags: Record<string, string | null> = { name: 'createThing', method: 'POST', path: '/things', permission: 'things:write', summary: 'Create a thing', ...overrides };
+  const flags: Record<string, string | null> = {
+    name: 'createThing',
+    method: 'POST',
+    path: '/things',
+    permission: 'things:write',
+    summary: 'Create a thing',
+    ...overrides,
+  };
   return ['endpoint', ...Object.entries(flags).flatMap(([flag, value]) => (value === null ? [] : [`--${flag}`, value]))];
 }
 

@@ -49,7 +49,11 @@ describe('generate service', () => {
     await expect(await readFile(join(dir, 'test/services/invoices.test.ts'), 'utf8')).toMatchFileSnapshot('__snapshots__/service/invoices.test.ts.snap');
     // The row-level security lines are the notes migration's, table name aside.
     const notes = await readFile(join(dir, 'src/migrations/0001_create_notes.sql'), 'utf8');
-    const rls = (sql: string, table: string) => sql.split('\n').filter((l) => !l.startsWith('--') && /row level security|policy|current_setting/.test(l)).map((l) => l.replaceAll(table, 'T'));
+    const rls = (sql: string, table: string) =>
+      sql
+        .split('\n')
+        .filter((l) => !l.startsWith('--') && /row level security|policy|current_setting/.test(l))
+        .map((l) => l.replaceAll(table, 'T'));
     expect(rls(migration, 'invoices')).toEqual(rls(notes, 'notes'));
   });
 

@@ -29,7 +29,19 @@ export function inputSchemaOf(schema: z.ZodType | undefined): JsonSchema | undef
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
   {
     weight: 3,
-    arbitrary: fc.constantFrom('a\u0000b', '\u0000', 'tab\there', 'line\nbreak', '\u0007\u001b[31m', 'lone \ud800 surrogate', '\u202eevil', '%ZZ', '../..', ' ', ''),
+    arbitrary: fc.constantFrom(
+      'a\u0000b',
+      '\u0000',
+      'tab\there',
+      'line\nbreak',
+      '\u0007\u001b[31m',
+      'lone \ud800 surrogate',
+      '\u202eevil',
+      '%ZZ',
+      '../..',
+      ' ',
+      '',
+    ),
   },
   fc.string({ unit: 'binary', maxLength: 24 }),
   fc.string({ unit: 'grapheme', maxLength: 24 }),
@@ -100,7 +112,13 @@ const TAINTS = ['\u0000', '\u0007', '\u001b', '\u007f', '\ud800', '\u2028', '\n'
  */
 export function mutated(schema: JsonSchema | undefined): fc.Arbitrary<unknown> {
   return fc
-    .tuple(validish(schema), fc.nat(), hostileValue, fc.constantFrom(...TAINTS), fc.constantFrom('taint', 'taint', 'replace', 'replace', 'add', 'whole', 'keep'))
+    .tuple(
+      validish(schema),
+      fc.nat(),
+      hostileValue,
+      fc.constantFrom(...TAINTS),
+      fc.constantFrom('taint', 'taint', 'replace', 'replace', 'add', 'whole', 'keep'),
+    )
     .map(([value, index, hostile, taint, how]) => {
       if (how === 'keep') return value;
       if (how === 'whole' || typeof value !== 'object' || value === null || Array.isArray(value)) return hostile;
@@ -121,7 +139,9 @@ export const pathSegment: fc.Arbitrary<string> = fc.oneof(
   fc.uuid(),
   fc.string({ unit: 'grapheme', maxLength: 20 }).map(encodeURIComponent),
   fc.constantFrom('%ZZ', '%C0%AF', '%FF', '%', '%E0%A4%A', '%00', '%2F', '%2e%2e', 'a%2', '%u0041'),
-  fc.tuple(fc.string({ unit: 'grapheme-ascii', maxLength: 5 }), fc.stringMatching(/^%[0-9A-Za-z]{0,2}$/)).map(([text, badEscape]) => encodeURIComponent(text) + badEscape),
+  fc
+    .tuple(fc.string({ unit: 'grapheme-ascii', maxLength: 5 }), fc.stringMatching(/^%[0-9A-Za-z]{0,2}$/))
+    .map(([text, badEscape]) => encodeURIComponent(text) + badEscape),
 );
 
 /**
