@@ -236,6 +236,9 @@ describe('notes service', () => {
   it('creates, lists newest first and gets notes for one tenant only', async () => {
     const handle = tenant();
     const first = await createNote(handle, { title: 'one' });
+    // Notes created within one clock tick tie on created_at and fall back to id order; newest
+    // first is only defined a tick apart.
+    await new Promise((resolve) => setTimeout(resolve, 5));
     const second = await createNote(handle, { title: 'two', body: 'b' });
     const page = await listNotes(handle, { limit: 10 });
     expect(page.items.map((n) => n.id)).toEqual([second.id, first.id]);
