@@ -154,7 +154,8 @@ function whenOpen(opening: Promise<Database>, engine: Database['engine']): Datab
   return Object.freeze(database);
 }
 
-async function main(): Promise<void> {
+/** Starts the service from the environment: what `npm start` and `node dist/src/server.js` run. */
+export async function main(): Promise<void> {
   let config: AppConfig;
   try {
     config = loadConfig(process.env, {

@@ -8,10 +8,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  * into node_modules/.cache, and reused while every source file keeps its size and
  * modification time. Without esbuild, or if the cache cannot be written, tsx compiles on the fly.
  *
+ * With `{ service: true }` (the service's own code, for `npm start`) only the project's files are
+ * bundled: packages stay in node_modules, loaded as they would be by the compiled service, and
+ * every bundled module keeps its own `import.meta.url` (the service finds its root and its
+ * migrations from it).
+ *
  * @example
  * const { generate } = await loadTypeScript(new URL('../cli/generate.ts', import.meta.url));
  */
-export async function loadTypeScript(entryUrl) {
+export async function loadTypeScript(entryUrl, options = {}) {
   const entry = fileURLToPath(entryUrl);
   const root = fileURLToPath(new URL('../..', import.meta.url));
   const key = createHash('sha256').update(`${entry}\0${process.version}`).digest('hex').slice(0, 16);
@@ -35,8 +40,9 @@ export async function loadTypeScript(entryUrl) {
       // Dependencies are bundled too (one module graph to load instead of hundreds of files);
       // oxc-parser stays outside: it loads a native binding for this platform. So does inquirer,
       // loaded on first use (see lazyInquirer).
-      external: ['oxc-parser', 'esbuild', 'tsx', 'inquirer'],
-      plugins: [lazyInquirer, englishZod],
+      ...(options.service
+        ? { packages: 'external', plugins: [ownUrls] }
+        : { external: ['oxc-parser', 'esbuild', 'tsx', 'inquirer'], plugins: [lazyInquirer, englishZod] }),
       banner: { js: "import { createRequire as __gpCreateRequire } from 'node:module'; const require = __gpCreateRequire(import.meta.url);" },
       write: false,
       metafile: true,
@@ -92,6 +98,19 @@ const englishZod = {
   name: 'english-zod',
   setup(build) {
     build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, () => ({ contents: "export { default as en } from './en.js';", loader: 'js' }));
+  },
+};
+
+// A bundled module would see the bundle's URL as its own; each keeps the URL of its source file.
+const ownUrls = {
+  name: 'own-urls',
+  setup(build) {
+    build.onLoad({ filter: /\.[cm]?ts$/ }, (args) => {
+      if (/[\\/]node_modules[\\/]/.test(args.path)) return undefined;
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes('import.meta.url')) return undefined;
+      return { contents: source.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)), loader: 'ts' };
+    });
   },
 };
 
