@@ -23,7 +23,10 @@ const PRODUCTION_ENV = {
  * by the entry's path and the Node version), so the start pays for building it.
  */
 function dropServiceBundle(project: string): void {
-  const key = createHash('sha256').update(`${join(project, 'src', 'server.ts')}\0${process.version}`).digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update(`${join(project, 'src', 'server.ts')}\0${process.version}`)
+    .digest('hex')
+    .slice(0, 16);
   for (const ext of ['mjs', 'json']) rmSync(join(project, 'node_modules', '.cache', 'golden-path', `${key}.${ext}`), { force: true });
 }
 
@@ -55,7 +58,7 @@ function startOnce(project: string, command: readonly string[], env: Record<stri
 type Variant = 'npmNew' | 'npmExisting' | 'compiledNew' | 'compiledExisting';
 const LABELS: Record<Variant, string> = {
   npmNew: '`npm start` as after a fresh clone: new data directory, no bundle of the sources yet',
-  npmExisting: '`npm start` again: existing data directory, the sources\' bundle cached',
+  npmExisting: "`npm start` again: existing data directory, the sources' bundle cached",
   compiledNew: '`npm run build`, then `node dist/src/server.js` (production), new data directory',
   compiledExisting: 'the same compiled start, existing data directory',
 };

@@ -54,11 +54,19 @@ describe('npm start (the service from its sources, bundled once)', () => {
 
     // A new endpoint and its registry entry: the cached bundle is stale and must not be served.
     const health = await readFile(join(project, 'src/endpoints/health.ts'), 'utf8');
-    await writeFile(join(project, 'src/endpoints/healthz.ts'), health.replace('export const health =', 'export const healthz =').replace("'/health'", "'/healthz'"));
+    await writeFile(
+      join(project, 'src/endpoints/healthz.ts'),
+      health.replace('export const health =', 'export const healthz =').replace("'/health'", "'/healthz'"),
+    );
     const routes = await readFile(join(project, 'src/routes.ts'), 'utf8');
     await writeFile(
       join(project, 'src/routes.ts'),
-      routes.replace("import { health } from './endpoints/health.js';", "import { health } from './endpoints/health.js';\nimport { healthz } from './endpoints/healthz.js';").replace('  health,\n', '  health,\n  healthz,\n'),
+      routes
+        .replace(
+          "import { health } from './endpoints/health.js';",
+          "import { health } from './endpoints/health.js';\nimport { healthz } from './endpoints/healthz.js';",
+        )
+        .replace('  health,\n', '  health,\n  healthz,\n'),
     );
     const second = await start();
     expect((await fetch(`http://127.0.0.1:${second.port}/healthz`)).status).toBe(200);
