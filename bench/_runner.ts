@@ -1,6 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -117,4 +119,16 @@ export function stopChild(child: ChildProcess): Promise<void> {
     if (child.connected) child.disconnect();
     child.kill('SIGTERM');
   });
+}
+
+/**
+ * What a fresh clone has: no cached bundle of `entry` (generators/bin/load.js keys it by the
+ * entry's path and the Node version), so the next start pays for building it.
+ */
+export function dropBundle(project: string, entry: string): void {
+  const key = createHash('sha256')
+    .update(`${join(project, entry)}\0${process.version}`)
+    .digest('hex')
+    .slice(0, 16);
+  for (const ext of ['mjs', 'json']) rmSync(join(project, 'node_modules', '.cache', 'golden-path', `${key}.${ext}`), { force: true });
 }

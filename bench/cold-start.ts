@@ -1,11 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyProject } from '../test/support/project-copy.js';
-import { interleave, ROOT, spread, table, type BenchContext, type Section, type Stats } from './_runner.js';
+import { dropBundle, interleave, ROOT, spread, table, type BenchContext, type Section, type Stats } from './_runner.js';
 
 const PRODUCTION_ENV = {
   NODE_ENV: 'production',
@@ -17,18 +15,6 @@ const PRODUCTION_ENV = {
   CURSOR_SECRET: 'bench-cursor-secret-bench-cursor-secret-01',
   LOG_LEVEL: 'warn',
 };
-
-/**
- * What a fresh clone has: no bundle of the service's sources yet (generators/bin/load.js keys it
- * by the entry's path and the Node version), so the start pays for building it.
- */
-function dropServiceBundle(project: string): void {
-  const key = createHash('sha256')
-    .update(`${join(project, 'src', 'server.ts')}\0${process.version}`)
-    .digest('hex')
-    .slice(0, 16);
-  for (const ext of ['mjs', 'json']) rmSync(join(project, 'node_modules', '.cache', 'golden-path', `${key}.${ext}`), { force: true });
-}
 
 /** True when a network namespace of our own can be made: the server then binds only inside it. */
 function canIsolate(): boolean {
@@ -90,7 +76,7 @@ export const coldStartSection: Section = {
       const compiled = [process.execPath, 'dist/src/server.js'];
       const variants: Record<Variant, () => number> = {
         npmNew: () => {
-          dropServiceBundle(project);
+          dropBundle(project, 'src/server.ts');
           return startOnce(project, npmStart, { DATA_DIR: newDir() });
         },
         npmExisting: () => startOnce(project, npmStart, { DATA_DIR: existing.npm }),

@@ -101,15 +101,19 @@ const englishZod = {
   },
 };
 
-// A bundled module would see the bundle's URL as its own; each keeps the URL of its source file.
+// A bundled module would see the bundle's URL as its own; each keeps the URL of its source file:
+// `import.meta.url` is defined as an identifier (an expression, never text inside a string) that
+// each project module declares for itself, on its first line so line numbers stay.
+const OWN_URL = '__gpOwnUrl';
 const ownUrls = {
   name: 'own-urls',
   setup(build) {
+    build.initialOptions.define = { ...build.initialOptions.define, 'import.meta.url': OWN_URL };
     build.onLoad({ filter: /\.[cm]?ts$/ }, (args) => {
       if (/[\\/]node_modules[\\/]/.test(args.path)) return undefined;
       const source = readFileSync(args.path, 'utf8');
       if (!source.includes('import.meta.url')) return undefined;
-      return { contents: source.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)), loader: 'ts' };
+      return { contents: `const ${OWN_URL} = ${JSON.stringify(pathToFileURL(args.path).href)}; ${source}`, loader: 'ts' };
     });
   },
 };

@@ -53,6 +53,9 @@ describe('check: security-test', () => {
       'golden-path.config.json': { securityTests: { 'src/endpoints/get-order.ts': 'test/orders.test.ts' } },
     });
     expect(await check(mapped, securityTest)).toEqual([]);
+    // Checking only src/ still sees the tests under test/.
+    const both = await project({ 'src/endpoints/get-order.ts': ENDPOINT, 'test/endpoints/get-order.security.test.ts': '' });
+    expect((await runCheck({ root: both, env, rules: [securityTest], paths: ['src'] })).violations).toEqual([]);
     // Helpers beside the endpoints (no defineEndpoint) need no tests.
     expect(await check(await project({ 'src/endpoints/_shared.ts': 'export const x = 1;\n' }), securityTest)).toEqual([]);
   });
