@@ -60,7 +60,7 @@ export function createBatchRunner(pglite: PGlite): <R>(settings: readonly Settin
       protocol.serialize.execute({}),
       protocol.serialize.sync(),
     );
-    const message = concat(parts);
+    const message = Buffer.concat(parts);
     // PGlite's own lock too, as its `query()` takes it (listeners, its own transactions).
     const { messages } = await pglite.runExclusive(() => pglite.execProtocol(message));
     // One result per statement: the settings' first, the statement's last.
@@ -77,16 +77,4 @@ const settingsStatements: string[] = [];
 function settingsStatement(count: number): string {
   settingsStatements[count] ??= `select ${Array.from({ length: count }, (_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`;
   return settingsStatements[count];
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }

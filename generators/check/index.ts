@@ -78,15 +78,17 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
 
   // Synchronous reads: a batch of small files reads in a sixth of the time fs/promises takes
   // (2023 files: 68 ms vs 392 ms).
-  const cache = new Map<string, Promise<string | null>>();
-  const read = (path: string) => {
-    let text = cache.get(path);
+  // Each file is read once, for the source rules and the project rules alike.
+  const texts = new Map<string, string | null>();
+  const readNow = (path: string): string | null => {
+    let text = texts.get(path);
     if (text === undefined) {
-      text = Promise.resolve(readText(join(options.root, path)));
-      cache.set(path, text);
+      text = readText(join(options.root, path));
+      texts.set(path, text);
     }
     return text;
   };
+  const read = (path: string) => Promise.resolve(readNow(path));
   const context: ProjectContext = {
     root: options.root,
     config,
@@ -116,7 +118,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const violations: Violation[] = [];
   const suppressionsByFile = new Map<string, Suppression[]>();
   const sources = files.filter((file) => SOURCE_EXTENSIONS.test(file));
-  const checked = await checkSources(options.root, sources, sourceRules, config, known);
+  const checked = await checkSources(sources, sourceRules, config, known, readNow);
   checked.forEach((result, index) => {
     const path = sources[index];
     if (result === null || path === undefined) return;

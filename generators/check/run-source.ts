@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Visitor } from 'oxc-parser';
 import type { CheckConfig } from './config.js';
 import { ParseError, parseSource } from './source.js';
@@ -58,26 +56,17 @@ export function checkOneSource(path: string, text: string, rules: readonly Sourc
  * the run (1000 endpoints, interleaved: 1.5-1.8 s on one thread, 1.6-2.0 s on two).
  */
 export async function checkSources(
-  root: string,
   sources: readonly string[],
   rules: readonly SourceRule[],
   config: CheckConfig,
   known: ReadonlySet<string>,
+  read: (path: string) => string | null,
 ): Promise<(SourceResult | null)[]> {
   const results: (SourceResult | null)[] = [];
   for (const [index, path] of sources.entries()) {
     if (index % 64 === 63) await new Promise((resolve) => setImmediate(resolve));
-    const text = readText(join(root, path));
+    const text = read(path);
     results.push(text === null ? null : checkOneSource(path, text, rules, config, known));
   }
   return results;
-}
-
-function readText(path: string): string | null {
-  try {
-    // Synchronous: a batch of small files reads in a sixth of the time fs/promises takes (2023 files: 68 ms vs 392 ms).
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
 }
