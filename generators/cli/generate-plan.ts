@@ -8,7 +8,7 @@ import { inProcessEdits, type AstEdits } from '../toolkit/ast.js';
 import { ChangeSet, type PlannedChange } from '../toolkit/change-set.js';
 import { commit, nodeFs, type CommitFs } from '../toolkit/commit.js';
 import { generatorConfig, type GeneratorConfig } from '../toolkit/generator.js';
-import { childRenderer, refreshInventory, type InventoryRenderer } from '../toolkit/inventory.js';
+import { inProcessRenderer, refreshInventory, type InventoryRenderer } from '../toolkit/inventory.js';
 import { projectFormatter } from '../toolkit/format.js';
 import { planManifest } from '../toolkit/manifest.js';
 import { CLIError, EXIT_FAILURE, EXIT_OK } from './errors.js';
@@ -21,7 +21,7 @@ export interface GenerateOptions {
   readonly fs?: CommitFs;
   /** Where registry edits run; defaults to this thread. */
   readonly edits?: AstEdits;
-  /** Renders openapi.json by loading a planned tree's registry; defaults to a child process. */
+  /** Renders openapi.json by loading a planned tree's registry; defaults to this process. */
   readonly inventory?: InventoryRenderer;
 }
 
@@ -115,7 +115,7 @@ async function runGenerator(
   }
   await plan.finish(await projectFormatter(io.cwd));
   // openapi.json follows the registry in the same change set: a generated tree is already clean.
-  await refreshInventory(plan, options.inventory ?? childRenderer(toolRoot));
+  await refreshInventory(plan, options.inventory ?? inProcessRenderer(toolRoot));
   await planManifest(plan, name, parsed.data as Record<string, unknown>);
   const changes = plan.list();
   if (!common.dryRun) await commit(changes, options.fs ?? nodeFs);

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CLIError, EXIT_FAILURE } from '../cli/errors.js';
-import { renderInChild } from '../inventory/child.js';
+import { renderInventory } from '../inventory/render.js';
 import { OPENAPI_FILE, REGISTRY_FILE } from '../inventory/files.js';
 import type { ChangeSet, PlannedChange } from './change-set.js';
 import { inventoryFromTemplates, touchesApi } from './planned-inventory.js';
@@ -62,10 +62,10 @@ async function renderPlannedTree(plan: ChangeSet, render: InventoryRenderer): Pr
  * 2.1 s `generate endpoint` was this render; interleaved against a plain plop generator it took
  * `generate endpoint` from 2.85x to 1.05x warm and 7.95x to 2.83x cold, 5 runs each on a shared
  * 2-core machine); anything else loads the planned tree's endpoints
- * for real, from an overlay, with `render` (by default in a child process).
+ * for real, from an overlay, with `render` (by default in this process, see inventory/render.ts).
  *
  * @example
- * await refreshInventory(plan, (root) => renderInChild({ toolRoot, root }));
+ * await refreshInventory(plan, (root) => renderInventory({ toolRoot, root }));
  */
 export async function refreshInventory(plan: ChangeSet, render: InventoryRenderer): Promise<void> {
   if (!plan.list().some(touchesApi) || (await plan.read(REGISTRY_FILE)) === null) return;
@@ -74,7 +74,7 @@ export async function refreshInventory(plan: ChangeSet, render: InventoryRendere
   else await plan.edit(OPENAPI_FILE, () => text);
 }
 
-/** The default renderer: the registry bundled and rendered in a child process (see inventory/child.ts). */
-export function childRenderer(toolRoot: string): InventoryRenderer {
-  return (root) => renderInChild({ toolRoot, root });
+/** The default renderer: the registry bundled and rendered in this process (see inventory/render.ts). */
+export function inProcessRenderer(toolRoot: string): InventoryRenderer {
+  return (root) => renderInventory({ toolRoot, root });
 }

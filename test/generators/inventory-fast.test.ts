@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { renderInChild } from '../../generators/inventory/child.js';
+import { renderInventory } from '../../generators/inventory/render.js';
 import type { InventoryRenderer } from '../../generators/toolkit/inventory.js';
 import { copyProject, CREATE_ORDER, GET_ORDER, removeProject, run, snapshotTree } from './project.js';
 
@@ -15,13 +15,13 @@ afterEach(async () => {
   await removeProject(dir);
 });
 
-/** The real renderer (loads the planned tree in a child process), counting how often it is asked. */
+/** The real renderer (loads the planned tree in this process), counting how often it is asked. */
 function countingRenderer(): { render: InventoryRenderer; calls: () => number } {
   let calls = 0;
   return {
     render: async (root) => {
       calls += 1;
-      return renderInChild({ toolRoot: dir, root });
+      return renderInventory({ toolRoot: dir, root });
     },
     calls: () => calls,
   };
@@ -63,7 +63,7 @@ describe('openapi.json planned from the templates (no code loaded)', () => {
     expect(renderer.calls()).toBe(0);
     const planned = await openapi();
     expect(JSON.parse(planned).paths['/v29-items/{itemId}/parts/{partId}']).toHaveProperty('delete');
-    expect(planned).toBe(await renderInChild({ toolRoot: dir, root: dir }));
+    expect(planned).toBe(await renderInventory({ toolRoot: dir, root: dir }));
   }, 120_000);
 
   it('shows the planned document in --dry-run and writes nothing', async () => {
@@ -90,7 +90,7 @@ describe('openapi.json planned from the templates (no code loaded)', () => {
     expect(document.paths['/orders']?.['post']?.requestBody?.content['application/json']?.schema).toMatchObject({
       properties: { reference: { type: 'string', maxLength: 40 } },
     });
-    expect(await openapi()).toBe(await renderInChild({ toolRoot: dir, root: dir }));
+    expect(await openapi()).toBe(await renderInventory({ toolRoot: dir, root: dir }));
   }, 60_000);
 
   it('loads the code when the document misses a route the endpoint files define (added by hand)', async () => {
