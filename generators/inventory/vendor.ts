@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -38,6 +38,18 @@ async function atomicWrite(path: string, text: string): Promise<void> {
   await rename(temp, path);
 }
 
+const cacheFolder = (toolRoot: string) => join(toolRoot, 'node_modules', '.cache', 'golden-path');
+// Not `.json`: the bin's cache pruning reads those as bundle manifests.
+const LAST_IMPORTS = 'vendor-last-imports';
+
+function packagesFolder(toolRoot: string): string {
+  try {
+    return realpathSync(join(toolRoot, 'node_modules'));
+  } catch {
+    return toolRoot;
+  }
+}
+
 /** What the project's files import from each package: names (`default` too) or its whole namespace. */
 export type PackageImports = ReadonlyMap<string, ReadonlySet<string> | 'namespace'>;
 
@@ -70,8 +82,12 @@ function vendorEntry(specifiers: readonly string[], imports: PackageImports): st
 export async function vendorBundle(esbuild: Esbuild, toolRoot: string, imports: PackageImports): Promise<Vendor> {
   const sorted = [...imports.keys()].sort();
   const entry = vendorEntry(sorted, imports);
-  const key = createHash('sha256').update(`${toolRoot}\0${process.version}\0${entry}`).digest('hex').slice(0, 16);
-  const cache = join(toolRoot, 'node_modules', '.cache', 'golden-path');
+  // Keyed by the packages' real folder: copies of a project sharing one node_modules share the bundle.
+  const key = createHash('sha256')
+    .update(`${packagesFolder(toolRoot)}\0${process.version}\0${entry}`)
+    .digest('hex')
+    .slice(0, 16);
+  const cache = cacheFolder(toolRoot);
   const bundle = join(cache, `vendor-${key}.mjs`);
   const manifest = join(cache, `vendor-${key}.json`);
   const cached = await readFile(manifest, 'utf8')
@@ -121,4 +137,20 @@ export function vendorStub(vendor: Vendor, specifier: string): string {
     `const { ${locals.map(([name, local]) => `${name}: ${local}`).join(', ')} } = ns;`,
     `export { ${locals.map(([name, local]) => `${local} as ${name}`).join(', ')} };`,
   ].join('\n');
+}
+
+/** The imports the last render found, to try their vendor bundle before looking again; undefined if none. */
+export async function lastImports(toolRoot: string): Promise<PackageImports | undefined> {
+  try {
+    const entries = JSON.parse(await readFile(join(cacheFolder(toolRoot), LAST_IMPORTS), 'utf8')) as [string, string[] | 'namespace'][];
+    return new Map(entries.map(([specifier, names]) => [specifier, names === 'namespace' ? 'namespace' : new Set(names)]));
+  } catch {
+    return undefined;
+  }
+}
+
+export async function rememberImports(toolRoot: string, imports: PackageImports): Promise<void> {
+  const entries = [...imports].map(([specifier, names]) => [specifier, names === 'namespace' ? names : [...names]]);
+  await mkdir(cacheFolder(toolRoot), { recursive: true });
+  await atomicWrite(join(cacheFolder(toolRoot), LAST_IMPORTS), JSON.stringify(entries));
 }

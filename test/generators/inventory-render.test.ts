@@ -43,6 +43,25 @@ describe('openapi.json rendered in this process', () => {
     }
   });
 
+  it('a package, or a name of one, that the last render did not import is bundled too', async () => {
+    await render();
+    const restore = await edit(
+      'src/endpoints/health.ts',
+      "response: z.strictObject({ status: z.literal('ok') }),",
+      "response: z.strictObject({ status: z.literal('ok'), kind: z.literal(pluralize('probe')), json: z.literal(typeof toJSONSchema) }),",
+    );
+    const path = join(dir, 'src/endpoints/health.ts');
+    await writeFile(path, `import pluralize from 'pluralize';\nimport { toJSONSchema } from 'zod';\n${await readFile(path, 'utf8')}`);
+    try {
+      const document = JSON.parse(await render()) as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+      const responses = JSON.stringify(document.paths['/health']?.['get']?.responses);
+      expect(responses).toContain('"kind":{"type":"string","const":"probes"}');
+      expect(responses).toContain('"json":{"type":"string","const":"function"}');
+    } finally {
+      await restore();
+    }
+  });
+
   it('a file that does not parse is an InventoryError naming the registry, with the parser message', async () => {
     const restore = await edit('src/endpoints/health.ts', 'export const health', 'export const health = ;\nexport const unused');
     try {
