@@ -4,10 +4,16 @@ import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+/** An output of esbuild's: `contents` are its bytes, `text` decodes them (on first use). */
+export interface OutputFile {
+  readonly contents: Uint8Array;
+  readonly text: string;
+}
+
 /** The part of esbuild's API the inventory uses. */
 export interface Esbuild {
-  build(options: object): Promise<{ outputFiles?: { text: string }[]; metafile?: { inputs: Record<string, unknown> } }>;
-  context(options: object): Promise<{ rebuild(): Promise<{ outputFiles?: { text: string }[] }>; dispose(): Promise<void> }>;
+  build(options: object): Promise<{ outputFiles?: OutputFile[]; metafile?: { inputs: Record<string, unknown> } }>;
+  context(options: object): Promise<{ rebuild(): Promise<{ outputFiles?: OutputFile[] }>; dispose(): Promise<void> }>;
 }
 
 /** The packages a registry imports, loaded from one cached bundle. */
@@ -32,7 +38,7 @@ function fresh(inputs: Inputs): boolean {
   });
 }
 
-async function atomicWrite(path: string, text: string): Promise<void> {
+async function atomicWrite(path: string, text: string | Uint8Array): Promise<void> {
   const temp = `${path}.${process.pid}.${Math.random().toString(16).slice(2)}.tmp`;
   await writeFile(temp, text);
   await rename(temp, path);
@@ -114,7 +120,7 @@ export async function vendorBundle(esbuild: Esbuild, toolRoot: string, imports: 
       inputs.push([absolute, size, mtimeMs]);
     }
     await mkdir(cache, { recursive: true });
-    await atomicWrite(bundle, result.outputFiles?.[0]?.text ?? '');
+    await atomicWrite(bundle, result.outputFiles?.[0]?.contents ?? new Uint8Array());
     await atomicWrite(manifest, JSON.stringify(inputs));
   }
   // The modification time in the URL: a bundle rebuilt under the same name is imported anew.
