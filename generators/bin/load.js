@@ -30,6 +30,10 @@ export async function loadTypeScript(entryUrl, options = {}) {
     // No usable cache yet: build it below.
   }
   try {
+    // esbuild builds in its own process while this thread waits: load the native parser the
+    // generators' bundle imports first meanwhile. Interleaved, 6 first runs: importing the new
+    // bundle took 147 -> 128 ms (median).
+    const preloading = options.service ? undefined : import('oxc-parser').catch(() => undefined);
     const esbuild = await import('esbuild');
     const result = await esbuild.build({
       entryPoints: [entry],
@@ -65,6 +69,7 @@ export async function loadTypeScript(entryUrl, options = {}) {
     pruneCache(cache);
     atomicWrite(bundle, bytes);
     atomicWrite(manifest, JSON.stringify(inputs));
+    await preloading;
     return await import(pathToFileURL(bundle).href);
   } catch {
     const { register } = await import('tsx/esm/api');
