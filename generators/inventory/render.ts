@@ -2,8 +2,8 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createRequire, isBuiltin } from 'node:module';
 import { isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { REGISTRY_FILE } from './files.js';
 import { parseSync } from 'oxc-parser';
+import { REGISTRY_FILE } from './files.js';
 import { lastImports, rememberImports, vendorBundle, vendorStub, type Esbuild, type PackageImports, type Vendor } from './vendor.js';
 
 export interface RenderOptions {
