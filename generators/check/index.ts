@@ -102,7 +102,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const sourceRules = rules.filter((rule): rule is SourceRule => rule.kind === 'source');
   const ran = new Set(sourceRules.map((rule) => rule.id));
   // Project rules start first and run while the sources are parsed: secretlint works on its own
-  // thread and the inventory renders in a child process.
+  // thread, and the inventory's module loading gets its turns whenever the parser yields.
   const projectRuns = rules
     .filter((rule): rule is ProjectRule => rule.kind === 'project' && !(rule.scope === 'project' && paths.length > 0))
     .map((rule) => {

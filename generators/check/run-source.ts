@@ -51,7 +51,7 @@ export function checkOneSource(path: string, text: string, rules: readonly Sourc
 /**
  * The source rules over every file, in order (null for a file that could not be read). The
  * thread yields every 64 files so that the project rules' callbacks (secretlint's worker, the
- * inventory's child process) get their turn while the sources are parsed. A second parsing
+ * inventory's module loading) get their turn while the sources are parsed. A second parsing
  * thread was tried and dropped: on 2 cores it took a quarter of the files but did not shorten
  * the run (1000 endpoints, interleaved: 1.5-1.8 s on one thread, 1.6-2.0 s on two).
  */
