@@ -2,22 +2,26 @@ import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * The slowest files, slowest first (seconds alone on a quiet two-core machine, measured with
- * `npx vitest run --reporter=json`). A fresh clone has no duration cache, so vitest would start
- * files in the order it found them and a slow one found last keeps one worker busy while the
- * other has nothing left: started first, they overlap with the many short files instead.
- * Files not named here follow in vitest's own order (by recorded duration when it has one).
+ * The slowest files, slowest first (file durations from `npx vitest run --reporter=json` on a
+ * two-core machine). A fresh clone has no duration cache, so vitest would start files in the
+ * order it found them, and a slow one found last keeps one worker busy while the other has
+ * nothing left: started first, they overlap with the many short files instead. Static, so a
+ * fresh clone starts them first too. Other files follow in vitest's own order.
  */
 export const SLOWEST_FIRST: readonly string[] = [
   'test/e2e/generate-endpoint.test.ts',
-  'blessed/db/migrations.test.ts',
+  'test/e2e/check-generated.test.ts',
   'test/generators/inventory-fast.test.ts',
+  'test/generators/endpoint.test.ts',
+  'test/generators/bindings.test.ts',
+  'blessed/db/migrations.test.ts',
+  'test/dev-start.test.ts',
   'test/production-start.test.ts',
   'test/migrate-refusal.test.ts',
-  'test/generators/endpoint.test.ts',
-  'test/e2e/check-generated.test.ts',
-  'test/dev-start.test.ts',
   'blessed/db/crash.test.ts',
+  'test/generators/cli.test.ts',
+  'test/generators/manifest.test.ts',
+  'test/generators/resource.test.ts',
   'blessed/http/deadline.test.ts',
 ];
 
