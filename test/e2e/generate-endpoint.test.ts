@@ -140,8 +140,9 @@ describe('generate endpoint, end to end', () => {
 
     // One run for both halves: the five untouched endpoints pass, the stripped one fails.
     const tested = vitest(...GENERATED.map(testOf), testOf(STRIPPED));
-    expect(typecheck.check()).toBe('');
+    const typeErrors = typecheck.check();
     const { output, report } = await tested;
+    expect(typeErrors).toBe('');
     const files = new Map(report.testResults.map((file) => [file.name.slice(dir.length + 1), file]));
     expect([...files.keys()].sort()).toEqual([...GENERATED, STRIPPED].map(testOf).sort());
     for (const name of GENERATED) {
