@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import SlowestFirstSequencer from './test/support/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -19,5 +20,7 @@ export default defineConfig({
     // zod and compile PGlite's WebAssembly again, half the CPU of the blessed tests. Nothing here
     // mocks modules; a test that changes process-wide state puts it back.
     isolate: false,
+    // A fresh clone has no duration cache: the known-slow files start first (see the sequencer).
+    sequence: { sequencer: SlowestFirstSequencer },
   },
 });

@@ -1,10 +1,10 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError, NotFoundError } from '../errors/index.js';
 import { defineTable, openDatabase, runMigrations } from './index.js';
+import { createPglite } from './_initial-data.js';
 import { MIGRATIONS_DIR, openTestDatabase, recordingLogger, type TestDatabase } from './_testing.js';
 
 const things = defineTable({ name: 'things', columns: { id: { type: 'integer' }, label: { type: 'text' } } });
@@ -173,7 +173,8 @@ create policy open_door on things using (true);`,
   it('refuses to open a database that already holds such a table (made before this check)', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'gp-data-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
-    const legacy = await PGlite.create({ dataDir });
+    // From the prepared cluster rather than initdb: what matters is the table already in it.
+    const legacy = await createPglite(dataDir, recordingLogger());
     await legacy.exec(CREATE_BARE_THINGS);
     await legacy.close();
     const err = await runMigrations({ dataDir, logger: recordingLogger(), migrationsDir: await migrationsDir({}) }).catch((e: unknown) => e);
