@@ -1,9 +1,10 @@
 import type { RequestHandler } from 'express';
 import { AuthenticationError, PermissionError } from '../errors/index.js';
-import { checkProtectedHeader, extractBearerToken } from './_bearer.js';
-import { toAuthContext, type AuthContext } from './_claims.js';
+import { extractBearerToken } from './_bearer.js';
+import type { AuthContext } from './_claims.js';
+import { createIdentifier } from './_identify.js';
 import { parseAuthOptions, type AsymmetricAlgorithm } from './_options.js';
-import { createVerifier, toAuthenticationError } from './_verify.js';
+import { toAuthenticationError } from './_verify.js';
 
 export type { AuthContext } from './_claims.js';
 export { signToken } from './_sign.js';
@@ -20,6 +21,11 @@ export type AuthOptions = {
   maxTokenBytes?: number;
   /** Tokens issued (`iat`, then required) longer ago than this are refused, whatever `exp` says; default 86400 (24 h). */
   maxTokenAgeSeconds?: number;
+  /**
+   * Verified tokens remembered (keyed by the whole token) so a repeat skips the signature check;
+   * `exp`, `nbf` and `iat` are still checked on every request. 0 turns it off; default 1000.
+   */
+  tokenCacheSize?: number;
 } & (
   | {
       /** HS256 only; at least 32 bytes. */
@@ -50,13 +56,12 @@ const contexts = new WeakMap<object, AuthContext>();
  */
 export function authenticate(options: AuthOptions): RequestHandler {
   const parsed = parseAuthOptions(options);
-  const verify = createVerifier(parsed);
+  const identifier = createIdentifier(parsed);
   return async function authenticateRequest(req, _res, next) {
     let context: AuthContext;
     try {
       const token = extractBearerToken(req.headers.authorization, parsed.maxTokenBytes);
-      checkProtectedHeader(token);
-      context = toAuthContext(await verify(token));
+      context = await identifier.identify(token);
     } catch (err) {
       next(toAuthenticationError(err));
       return;
