@@ -12,6 +12,11 @@ export interface IdentifyDependencies {
 }
 
 export interface Identifier {
+  /**
+   * The identity of a token verified before, synchronously (the time-based checks rerun and throw
+   * if the token's time is over); `undefined` when it must go through `identify`.
+   */
+  remembered(token: string): AuthContext | undefined;
   /** The identity in a compact token, or jose's / our error saying why there is none. */
   identify(token: string): Promise<AuthContext>;
   /** Tokens currently remembered (0 when the cache is off). */
@@ -23,8 +28,9 @@ export interface Identifier {
  * before, and for one seen before only the time-based checks (the rest depends on the token's
  * bytes alone, and the cache key is all of them).
  *
- * Measured (POST /items, interleaved autocannon runs): jose's HMAC verification through WebCrypto
- * was the largest single cost of a request (~12% of CPU self time, ~25% with jose around it).
+ * jose's HMAC verification through WebCrypto was the largest single cost of a request (~12% of
+ * CPU self time, ~25% with jose around it). Measured on POST /items, interleaved with the
+ * hand-written server (server CPU per request, median of 5 runs): 634 -> 581 µs (hand-written 470).
  */
 export function createIdentifier(options: ParsedAuthOptions, deps: IdentifyDependencies = {}): Identifier {
   const clock = deps.clock ?? Date.now;
@@ -50,6 +56,9 @@ export function createIdentifier(options: ParsedAuthOptions, deps: IdentifyDepen
   }
 
   return {
+    remembered(token) {
+      return cache?.lookup(token);
+    },
     identify(token) {
       let cached: AuthContext | undefined;
       try {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { CompactSign, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { CompactSign, errors, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthenticationError } from '../errors/index.js';
@@ -114,6 +114,13 @@ describe('the verified-token cache', () => {
       expect({ at, result: await outcome(cached.identifier, token) }).toEqual({ at, result: expected });
     }
     expect(await outcome(uncached.identifier, token)).toBe('ERR_AUTH_TOKEN_EXPIRED');
+    // The synchronous path authenticate takes for a token seen before refuses it at the same instant.
+    const again = setup();
+    expect(await outcome(again.identifier, token)).toBe('ok user-1');
+    again.clock.set(boundary - 1);
+    expect(again.identifier.remembered(token)?.subject).toBe('user-1');
+    again.clock.set(boundary);
+    expect(() => again.identifier.remembered(token)).toThrow(errors.JWTExpired);
     // The refusals above came from the cache's own check (one full verification, at T0) or a re-verification; never an acceptance.
     expect(cached.identifier.cachedTokens).toBe(0);
   });

@@ -57,17 +57,34 @@ const contexts = new WeakMap<object, AuthContext>();
 export function authenticate(options: AuthOptions): RequestHandler {
   const parsed = parseAuthOptions(options);
   const identifier = createIdentifier(parsed);
-  return async function authenticateRequest(req, _res, next) {
-    let context: AuthContext;
+  // A token seen before is answered without a promise: the request goes on in the same turn, like
+  // any synchronous middleware. GET /notes/:id, server CPU per request, interleaved: 2564 µs with
+  // the cache behind a promise, 2330 µs this way (10 connections); 1935 -> 1696 µs without -> with
+  // the cache (2 connections).
+  return function authenticateRequest(req, _res, next) {
+    let token: string;
+    let remembered: AuthContext | undefined;
     try {
-      const token = extractBearerToken(req.headers.authorization, parsed.maxTokenBytes);
-      context = await identifier.identify(token);
+      token = extractBearerToken(req.headers.authorization, parsed.maxTokenBytes);
+      remembered = identifier.remembered(token);
     } catch (err) {
       next(toAuthenticationError(err));
       return;
     }
-    contexts.set(req, context);
-    next();
+    if (remembered !== undefined) {
+      contexts.set(req, remembered);
+      next();
+      return;
+    }
+    return identifier.identify(token).then(
+      function identified(context) {
+        contexts.set(req, context);
+        next();
+      },
+      function refused(err: unknown) {
+        next(toAuthenticationError(err));
+      },
+    );
   };
 }
 
