@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { recordMemory, sampleDuring } from './memory.js';
 import { hasTaskset, ratio, residentMb, spread, stats, table, type BenchContext, type Section, type Stats } from './_runner.js';
 import { benchToken, ITEM_BODY, load, startServer, STACKS, type BenchServer, type Load, type Stack } from './_servers.js';
@@ -17,10 +18,32 @@ const ROUTES: readonly Route[] = [
   { name: 'GET /notes/:id (same, reading one row of the embedded database)', method: 'GET', path: (s) => `/notes/${s.noteId}` },
 ];
 
-type Samples = Record<Stack, Load[]>;
+type Sample = Load & { readonly cpuPerRequestUs: number };
+type Samples = Record<Stack, Sample[]>;
 
-function summary(samples: readonly Load[]): { rps: Stats; p50: Stats; p99: Stats } {
-  return { rps: stats(samples.map((s) => s.requestsPerSecond)), p50: stats(samples.map((s) => s.p50)), p99: stats(samples.map((s) => s.p99)) };
+// Linux's USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s everywhere it is not recompiled.
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time (user + system) a process has used, in ms, from /proc (Linux); NaN elsewhere. Per
+ * request it is the steadiest figure on a shared machine, where throughput follows the neighbours.
+ */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function summary(samples: readonly Sample[]): { rps: Stats; p50: Stats; p99: Stats; cpu: Stats } {
+  return {
+    rps: stats(samples.map((s) => s.requestsPerSecond)),
+    p50: stats(samples.map((s) => s.p50)),
+    p99: stats(samples.map((s) => s.p99)),
+    cpu: stats(samples.map((s) => s.cpuPerRequestUs)),
+  };
 }
 
 /**
@@ -39,8 +62,9 @@ export const requestSection: Section = {
       const results: { route: Route; samples: Samples }[] = [];
       const idle: Record<Stack, number[]> = { blessed: [], handwritten: [], bare: [] };
       const peaks: Record<Stack, number[]> = { blessed: [], handwritten: [], bare: [] };
-      const measured = async (server: BenchServer, run: Promise<Load>): Promise<Load> => {
+      const measured = async (server: BenchServer, run: Promise<Load>): Promise<Sample> => {
         idle[server.stack].push(residentMb(server.pid));
+        const cpuBefore = cpuMs(server.pid);
         let result: Load | undefined;
         peaks[server.stack].push(
           await sampleDuring(
@@ -49,7 +73,8 @@ export const requestSection: Section = {
           ),
         );
         if (result === undefined) throw new Error('load run gave no result');
-        return result;
+        const cpuPerRequestUs = ((cpuMs(server.pid) - cpuBefore) * 1000) / (result.requestsPerSecond * SECONDS);
+        return { ...result, cpuPerRequestUs };
       };
       for (const route of ROUTES) {
         const samples: Samples = { blessed: [], handwritten: [], bare: [] };
@@ -79,7 +104,7 @@ function render(results: readonly { route: Route; samples: Samples }[], runs: nu
     '',
     `autocannon, 10 connections, ${SECONDS} s per run after a ${WARMUP_SECONDS} s warm-up, ${runs} runs per stack interleaved; ` +
       `server and load generator are separate processes${hasTaskset() ? ', pinned to CPU 0 and CPU 1 with taskset' : ' (taskset unavailable: not pinned)'}. ` +
-      'Every answer was checked to be 2xx. Latencies in ms. Servers: `bench/servers/{blessed,handwritten,bare}.ts`.',
+      'Every answer was checked to be 2xx. Latencies in ms; server CPU is the user + system time of the server process over the requests it answered. Servers: `bench/servers/{blessed,handwritten,bare}.ts`.',
     '',
   ];
   for (const { route, samples } of results) {
@@ -88,14 +113,25 @@ function render(results: readonly { route: Route; samples: Samples }[], runs: nu
       `### ${route.name}`,
       '',
       table(
-        ['stack', 'req/s median (min–max)', 'p50', 'p99', 'throughput vs hand-written', 'p99 vs hand-written'],
+        [
+          'stack',
+          'req/s median (min–max)',
+          'p50',
+          'p99',
+          'server CPU µs/request',
+          'throughput vs hand-written',
+          'p99 vs hand-written',
+          'CPU/request vs hand-written',
+        ],
         STACKS.map((stack) => [
           stack,
           spread(s[stack].rps),
           spread(s[stack].p50, 1),
           spread(s[stack].p99, 1),
+          spread(s[stack].cpu),
           ratio(s[stack].rps.median, s.handwritten.rps.median),
           ratio(s[stack].p99.median, s.handwritten.p99.median),
+          ratio(s[stack].cpu.median, s.handwritten.cpu.median),
         ]),
       ),
       '',

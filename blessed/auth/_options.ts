@@ -9,6 +9,9 @@ export const DEFAULT_JWKS_TIMEOUT_MS = 2000;
 /** A stolen token with a long `exp` stays useful only this long after it was issued. */
 export const DEFAULT_MAX_TOKEN_AGE_SECONDS = 24 * 60 * 60;
 const MAX_TOKEN_AGE_LIMIT_SECONDS = 30 * 24 * 60 * 60;
+/** Verified tokens remembered; each entry holds the token string, at most `maxTokenBytes`. */
+export const DEFAULT_TOKEN_CACHE_SIZE = 1000;
+const TOKEN_CACHE_SIZE_LIMIT = 100_000;
 export const DEFAULT_ALGORITHMS: readonly AsymmetricAlgorithm[] = Object.freeze(['RS256', 'ES256', 'EdDSA']);
 export const MIN_SECRET_BYTES = 32;
 
@@ -29,6 +32,7 @@ export interface ParsedAuthOptions {
   readonly clockToleranceSeconds: number;
   readonly maxTokenBytes: number;
   readonly maxTokenAgeSeconds: number;
+  readonly tokenCacheSize: number;
   readonly keys: VerificationKeySource;
 }
 
@@ -62,6 +66,12 @@ const commonShape = {
     .min(1, { error: `"maxTokenAgeSeconds" must be an integer from 1 to ${MAX_TOKEN_AGE_LIMIT_SECONDS}` })
     .max(MAX_TOKEN_AGE_LIMIT_SECONDS, { error: `"maxTokenAgeSeconds" must be an integer from 1 to ${MAX_TOKEN_AGE_LIMIT_SECONDS}` })
     .default(DEFAULT_MAX_TOKEN_AGE_SECONDS),
+  tokenCacheSize: z
+    .number({ error: `"tokenCacheSize" must be an integer from 0 to ${TOKEN_CACHE_SIZE_LIMIT}` })
+    .int({ error: `"tokenCacheSize" must be an integer from 0 to ${TOKEN_CACHE_SIZE_LIMIT}` })
+    .min(0, { error: `"tokenCacheSize" must be an integer from 0 to ${TOKEN_CACHE_SIZE_LIMIT}` })
+    .max(TOKEN_CACHE_SIZE_LIMIT, { error: `"tokenCacheSize" must be an integer from 0 to ${TOKEN_CACHE_SIZE_LIMIT}` })
+    .default(DEFAULT_TOKEN_CACHE_SIZE),
 };
 
 const secretOptionsSchema = z.strictObject({ ...commonShape, secret: secretSchema }, { error: unknownOption });
@@ -144,6 +154,7 @@ export function parseAuthOptions(input: unknown): ParsedAuthOptions {
       clockToleranceSeconds: parsed.clockToleranceSeconds,
       maxTokenBytes: parsed.maxTokenBytes,
       maxTokenAgeSeconds: parsed.maxTokenAgeSeconds,
+      tokenCacheSize: parsed.tokenCacheSize,
       keys: Object.freeze({ kind: 'secret', secret: parsed.secret }),
     });
   }
@@ -154,6 +165,7 @@ export function parseAuthOptions(input: unknown): ParsedAuthOptions {
     clockToleranceSeconds: parsed.clockToleranceSeconds,
     maxTokenBytes: parsed.maxTokenBytes,
     maxTokenAgeSeconds: parsed.maxTokenAgeSeconds,
+    tokenCacheSize: parsed.tokenCacheSize,
     keys: Object.freeze({
       kind: 'jwks',
       url: parsed.jwksUrl,

@@ -1,9 +1,10 @@
 import type { RequestHandler } from 'express';
 import { AuthenticationError, PermissionError } from '../errors/index.js';
-import { checkProtectedHeader, extractBearerToken } from './_bearer.js';
-import { toAuthContext, type AuthContext } from './_claims.js';
+import { extractBearerToken } from './_bearer.js';
+import type { AuthContext } from './_claims.js';
+import { createIdentifier } from './_identify.js';
 import { parseAuthOptions, type AsymmetricAlgorithm } from './_options.js';
-import { createVerifier, toAuthenticationError } from './_verify.js';
+import { toAuthenticationError } from './_verify.js';
 
 export type { AuthContext } from './_claims.js';
 export { signToken } from './_sign.js';
@@ -20,6 +21,11 @@ export type AuthOptions = {
   maxTokenBytes?: number;
   /** Tokens issued (`iat`, then required) longer ago than this are refused, whatever `exp` says; default 86400 (24 h). */
   maxTokenAgeSeconds?: number;
+  /**
+   * Verified tokens remembered (keyed by the whole token) so a repeat skips the signature check;
+   * `exp`, `nbf` and `iat` are still checked on every request. 0 turns it off; default 1000.
+   */
+  tokenCacheSize?: number;
 } & (
   | {
       /** HS256 only; at least 32 bytes. */
@@ -50,19 +56,35 @@ const contexts = new WeakMap<object, AuthContext>();
  */
 export function authenticate(options: AuthOptions): RequestHandler {
   const parsed = parseAuthOptions(options);
-  const verify = createVerifier(parsed);
-  return async function authenticateRequest(req, _res, next) {
-    let context: AuthContext;
+  const identifier = createIdentifier(parsed);
+  // A token seen before is answered without a promise: the request goes on in the same turn, like
+  // any synchronous middleware. GET /notes/:id, server CPU per request, interleaved: 2564 µs with
+  // the cache behind a promise, 2330 µs this way (10 connections); 1935 -> 1696 µs without -> with
+  // the cache (2 connections).
+  return function authenticateRequest(req, _res, next) {
+    let token: string;
+    let remembered: AuthContext | undefined;
     try {
-      const token = extractBearerToken(req.headers.authorization, parsed.maxTokenBytes);
-      checkProtectedHeader(token);
-      context = toAuthContext(await verify(token));
+      token = extractBearerToken(req.headers.authorization, parsed.maxTokenBytes);
+      remembered = identifier.remembered(token);
     } catch (err) {
       next(toAuthenticationError(err));
       return;
     }
-    contexts.set(req, context);
-    next();
+    if (remembered !== undefined) {
+      contexts.set(req, remembered);
+      next();
+      return;
+    }
+    return identifier.identify(token).then(
+      function identified(context) {
+        contexts.set(req, context);
+        next();
+      },
+      function refused(err: unknown) {
+        next(toAuthenticationError(err));
+      },
+    );
   };
 }
 

@@ -3,6 +3,7 @@ import { getAuth, requirePermission, type AuthContext } from '../auth/index.js';
 import type { Database, TenantDb } from '../db/index.js';
 import { InternalError, MethodNotAllowedError } from '../errors/index.js';
 import { getRequestContext, type Logger } from '../logger/index.js';
+import { createParser } from '../validation/_parse.js';
 import { jsonBody, validate } from '../validation/index.js';
 import { isEndpoint, type Endpoint } from './_define.js';
 
@@ -83,6 +84,7 @@ function pipeline(endpoint: Endpoint, options: MountOptions, stages: Stages): Re
     body: endpoint.schemas.body,
   });
   const label = `${endpoint.method} ${endpoint.path}`;
+  const parseResponse = createParser(endpoint.schemas.response);
   const respond: RequestHandler = async function runEndpoint(req: Request, res: Response) {
     const context = getRequestContext(req);
     const input = await check(req);
@@ -108,7 +110,7 @@ function pipeline(endpoint: Endpoint, options: MountOptions, stages: Stages): Re
       res.status(204).end();
       return;
     }
-    const parsed = await endpoint.schemas.response.safeParseAsync(result);
+    const parsed = await parseResponse(result);
     if (!parsed.success) {
       const paths = parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ');
       throw new InternalError({ reason: `${label}: response does not match its schema at ${paths}` });

@@ -4,6 +4,7 @@ import { InternalError, ValidationError, type FieldIssue } from '../errors/index
 import { inspectInput, MAX_ISSUES } from './_inspect.js';
 import { childPath, issuesFromZod } from './_issues.js';
 import { parseOptions, positiveInt } from './_options.js';
+import { createParser, type Parser } from './_parse.js';
 import { listKeysOf, normaliseQuery } from './_query.js';
 import { assertStrictSchema, isStrictObject, isZodSchema, unwrapInput } from './_schema.js';
 
@@ -88,8 +89,12 @@ export function validate<S extends RequestSchemas>(schemas: S, options?: Validat
   const { params: paramsSchema, query: querySchema, body: bodySchema } = schemas;
   const listKeys = querySchema === undefined ? new Set<string>() : listKeysOf(unwrapInput(querySchema));
 
-  async function section(root: string, schema: z.ZodType, input: unknown, issues: FieldIssue[]): Promise<unknown> {
-    const result = await schema.safeParseAsync(input);
+  const parseParams = paramsSchema === undefined ? undefined : createParser(paramsSchema);
+  const parseQuery = querySchema === undefined ? undefined : createParser(querySchema);
+  const parseBody = bodySchema === undefined ? undefined : createParser(bodySchema);
+
+  async function section(root: string, parse: Parser, input: unknown, issues: FieldIssue[]): Promise<unknown> {
+    const result = await parse(input);
     if (result.success) return result.data;
     issues.push(...issuesFromZod(root, result.error, input));
     return undefined;
@@ -113,9 +118,9 @@ export function validate<S extends RequestSchemas>(schemas: S, options?: Validat
     }
     if (bodySchema === undefined && rawBody !== undefined) issues.push({ path: 'body', message: 'must be empty' });
 
-    const params = paramsSchema === undefined ? {} : await section('params', paramsSchema, rawParams, issues);
-    const query = querySchema === undefined ? {} : await section('query', querySchema, normaliseQuery(rawQuery, listKeys, issues), issues);
-    const body = bodySchema === undefined ? undefined : await section('body', bodySchema, rawBody, issues);
+    const params = parseParams === undefined ? {} : await section('params', parseParams, rawParams, issues);
+    const query = parseQuery === undefined ? {} : await section('query', parseQuery, normaliseQuery(rawQuery, listKeys, issues), issues);
+    const body = parseBody === undefined ? undefined : await section('body', parseBody, rawBody, issues);
     if (issues.length > 0) throw new ValidationError(issues.slice(0, MAX_ISSUES), { reason: summary(issues) });
     return { params, query, body } as ValidatedRequest<S>;
   };
