@@ -83,7 +83,13 @@ async function loadCommitted(root, entry, cache, manifest) {
     return undefined;
   }
   if (committed === undefined) return undefined;
-  const loaded = await import(pathToFileURL(committed.bundle).href);
+  let loaded;
+  try {
+    loaded = await import(pathToFileURL(committed.bundle).href);
+  } catch {
+    // Its inputs match but it does not load (damaged in the checkout): build as if it were absent.
+    return undefined;
+  }
   try {
     mkdirSync(cache, { recursive: true });
     pruneCache(cache);

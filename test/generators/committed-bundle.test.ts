@@ -95,6 +95,12 @@ describe('loadTypeScript with a committed bundle', () => {
     expect(load(root)).toBe('source');
   });
 
+  it('builds into the cache when the committed bundle does not load', async () => {
+    root = await plantedProject();
+    await writeFile(join(root, BUNDLE), "throw new Error('damaged');\n");
+    expect(load(root)).toBe('source');
+  });
+
   it('builds into the cache when an input is gone', async () => {
     root = await plantedProject();
     const manifest = JSON.parse(await readFile(join(root, COMMITTED_DIR, 'manifest.json'), 'utf8')) as {
