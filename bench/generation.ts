@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyProject } from '../test/support/project-copy.js';
@@ -32,10 +32,32 @@ async function plopProject(): Promise<string> {
   return dir;
 }
 
-/** Drops the generator's bundle cache: what a fresh clone after `npm ci` has. */
+/**
+ * Drops every bundle cached in node_modules/.cache/golden-path (the generators' bundles and the
+ * openapi renderer's vendor bundles alike): what a fresh clone after `npm ci` has.
+ */
 async function dropCaches(): Promise<void> {
   const names = await readdir(CACHE).catch(() => [] as string[]);
   await Promise.all(names.map((name) => rm(join(CACHE, name), { recursive: true, force: true })));
+  const left = await readdir(CACHE).catch(() => [] as string[]);
+  if (left.length > 0) throw new Error(`a cold run would still find ${left.join(', ')} in ${CACHE}`);
+}
+
+/** A clone has the committed generators' bundle (generators/dist/): the cold copy must too. */
+async function assertCommittedBundle(project: string): Promise<void> {
+  const manifest = join('generators', 'dist', 'manifest.json');
+  const inTree = await access(join(ROOT, manifest)).then(
+    () => true,
+    () => false,
+  );
+  if (
+    inTree &&
+    !(await access(join(project, manifest)).then(
+      () => true,
+      () => false,
+    ))
+  )
+    throw new Error(`the cold copy ${project} lacks ${manifest}`);
 }
 
 function hasGenerator(project: string, name: string): boolean {
@@ -94,6 +116,7 @@ export const generationSection: Section = {
         // A new copy of the project and no cache: the first command after a fresh clone.
         const project = await copyProject('golden-path-bench-cold-');
         const plop = await plopProject();
+        await assertCommittedBundle(project);
         await dropCaches();
         try {
           return runIn(kind, project, plop);
@@ -139,7 +162,7 @@ function render(cases: readonly Case[], cold: Record<string, Stats>, warm: Recor
     '## Generation',
     '',
     `Whole processes, start to exit, ${runs} runs per case interleaved, a new name every run. ` +
-      '**Cold**: a fresh copy of the project and `node_modules/.cache/golden-path` removed (what the first command after `npm ci` meets; the OS file cache is not dropped). ' +
+      '**Cold**: a fresh copy of the project (with the committed generators bundle, `generators/dist/`) and `node_modules/.cache/golden-path` emptied (what the first command after `npm ci` meets; the OS file cache is not dropped). ' +
       '**Warm**: the same project after one earlier run. Milliseconds, median (min–max).',
     '',
     table(['command', 'cold', 'cold vs plop', 'warm', 'warm vs plop'], rows),
