@@ -107,10 +107,11 @@ export const generationSection: Section = {
     try {
       const withResource = hasGenerator(warm, 'resource');
       const cases: Case[] = withResource ? ['endpoint', 'dryRun', 'resource', 'plop'] : ['endpoint', 'dryRun', 'plop'];
-      const runIn = (kind: Case, project: string, plop: string): number => {
+      const runIn = (kind: Case, project: string, plop: string, env?: NodeJS.ProcessEnv): number => {
+        const options = env === undefined ? {} : { env };
         if (kind === 'plop')
-          return timedProcess([PLOP_BIN, '--plopfile', join(plop, 'plopfile.js'), '--cwd', plop, 'pair', `benchItem${++counter}`], { cwd: plop });
-        return timedProcess(kind === 'resource' ? resourceArgs() : endpointArgs(kind === 'dryRun'), { cwd: project });
+          return timedProcess([PLOP_BIN, '--plopfile', join(plop, 'plopfile.js'), '--cwd', plop, 'pair', `benchItem${++counter}`], { cwd: plop, ...options });
+        return timedProcess(kind === 'resource' ? resourceArgs() : endpointArgs(kind === 'dryRun'), { cwd: project, ...options });
       };
       const cold = async (kind: Case): Promise<number> => {
         // A new copy of the project and no cache: the first command after a fresh clone.
@@ -118,11 +119,14 @@ export const generationSection: Section = {
         const plop = await plopProject();
         await assertCommittedBundle(project);
         await dropCaches();
+        // An empty temp folder too: tsx keeps its compile cache there, shared by every project.
+        const tmp = await mkdtemp(join(tmpdir(), 'golden-path-bench-tmp-'));
         try {
-          return runIn(kind, project, plop);
+          return runIn(kind, project, plop, { ...process.env, TMPDIR: tmp });
         } finally {
           await rm(project, { recursive: true, force: true });
           await rm(plop, { recursive: true, force: true });
+          await rm(tmp, { recursive: true, force: true });
         }
       };
       // Warm: the caches one earlier run leaves behind.
@@ -162,7 +166,7 @@ function render(cases: readonly Case[], cold: Record<string, Stats>, warm: Recor
     '## Generation',
     '',
     `Whole processes, start to exit, ${runs} runs per case interleaved, a new name every run. ` +
-      '**Cold**: a fresh copy of the project (with the committed generators bundle, `generators/dist/`) and `node_modules/.cache/golden-path` emptied (what the first command after `npm ci` meets; the OS file cache is not dropped). ' +
+      '**Cold**: a fresh copy of the project (with the committed generators bundle, `generators/dist/`) and `node_modules/.cache/golden-path` emptied, and an empty temp folder (`TMPDIR`, where tsx keeps its compile cache) (what the first command after `npm ci` meets; the OS file cache is not dropped). ' +
       '**Warm**: the same project after one earlier run. Milliseconds, median (min–max).',
     '',
     table(['command', 'cold', 'cold vs plop', 'warm', 'warm vs plop'], rows),
