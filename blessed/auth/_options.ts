@@ -38,6 +38,12 @@ export interface ParsedAuthOptions {
 
 const nonEmpty = (name: string) => z.string({ error: `"${name}" must be a non-empty string` }).min(1, { error: `"${name}" must be a non-empty string` });
 
+/** An optional integer in [min, max]; every way of missing it gets the same message naming the option and the range. */
+function integerOption(name: string, min: number, max: number, fallback: number) {
+  const error = `"${name}" must be an integer from ${min} to ${max}`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error }).default(fallback);
+}
+
 const secretSchema = z
   .union([z.string(), z.instanceof(Uint8Array)], { error: '"secret" must be a string or a Uint8Array' })
   .transform(toSecretBytes)
@@ -48,30 +54,10 @@ const ALGORITHMS_MESSAGE = `"algorithms" must be a non-empty list of ${ASYMMETRI
 const commonShape = {
   issuer: nonEmpty('issuer'),
   audience: nonEmpty('audience'),
-  clockToleranceSeconds: z
-    .number({ error: '"clockToleranceSeconds" must be an integer from 0 to 60' })
-    .int({ error: '"clockToleranceSeconds" must be an integer from 0 to 60' })
-    .min(0, { error: '"clockToleranceSeconds" must be an integer from 0 to 60' })
-    .max(60, { error: '"clockToleranceSeconds" must be an integer from 0 to 60' })
-    .default(DEFAULT_CLOCK_TOLERANCE_SECONDS),
-  maxTokenBytes: z
-    .number({ error: '"maxTokenBytes" must be an integer from 256 to 65536' })
-    .int({ error: '"maxTokenBytes" must be an integer from 256 to 65536' })
-    .min(256, { error: '"maxTokenBytes" must be an integer from 256 to 65536' })
-    .max(65536, { error: '"maxTokenBytes" must be an integer from 256 to 65536' })
-    .default(DEFAULT_MAX_TOKEN_BYTES),
-  maxTokenAgeSeconds: z
-    .number({ error: `"maxTokenAgeSeconds" must be an integer from 1 to ${MAX_TOKEN_AGE_LIMIT_SECONDS}` })
-    .int({ error: `"maxTokenAgeSeconds" must be an integer from 1 to ${MAX_TOKEN_AGE_LIMIT_SECONDS}` })
-    .min(1, { error: `"maxTokenAgeSeconds" must be an integer from 1 to ${MAX_TOKEN_AGE_LIMIT_SECONDS}` })
-    .max(MAX_TOKEN_AGE_LIMIT_SECONDS, { error: `"maxTokenAgeSeconds" must be an integer from 1 to ${MAX_TOKEN_AGE_LIMIT_SECONDS}` })
-    .default(DEFAULT_MAX_TOKEN_AGE_SECONDS),
-  tokenCacheSize: z
-    .number({ error: `"tokenCacheSize" must be an integer from 0 to ${TOKEN_CACHE_SIZE_LIMIT}` })
-    .int({ error: `"tokenCacheSize" must be an integer from 0 to ${TOKEN_CACHE_SIZE_LIMIT}` })
-    .min(0, { error: `"tokenCacheSize" must be an integer from 0 to ${TOKEN_CACHE_SIZE_LIMIT}` })
-    .max(TOKEN_CACHE_SIZE_LIMIT, { error: `"tokenCacheSize" must be an integer from 0 to ${TOKEN_CACHE_SIZE_LIMIT}` })
-    .default(DEFAULT_TOKEN_CACHE_SIZE),
+  clockToleranceSeconds: integerOption('clockToleranceSeconds', 0, 60, DEFAULT_CLOCK_TOLERANCE_SECONDS),
+  maxTokenBytes: integerOption('maxTokenBytes', 256, 65536, DEFAULT_MAX_TOKEN_BYTES),
+  maxTokenAgeSeconds: integerOption('maxTokenAgeSeconds', 1, MAX_TOKEN_AGE_LIMIT_SECONDS, DEFAULT_MAX_TOKEN_AGE_SECONDS),
+  tokenCacheSize: integerOption('tokenCacheSize', 0, TOKEN_CACHE_SIZE_LIMIT, DEFAULT_TOKEN_CACHE_SIZE),
 };
 
 const secretOptionsSchema = z.strictObject({ ...commonShape, secret: secretSchema }, { error: unknownOption });
