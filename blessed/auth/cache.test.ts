@@ -230,6 +230,30 @@ describe('the verified-token cache', () => {
       .set('authorization', `Bearer ${tamper(token)}`)
       .expect(401, { code: 'ERR_AUTH_TOKEN_INVALID' });
   });
+
+  it('hands every request the same identity read-only: a handler cannot grant the next request a permission', async () => {
+    const app = express();
+    app.get('/escalate', authenticate(OPTIONS), (req, res) => {
+      const auth = getAuth(req) as { permissions: string[]; tenantId: string };
+      const attempts = [() => auth.permissions.push('orders:delete'), () => (auth.tenantId = 'tenant-b')];
+      res.json(
+        attempts.map((attempt) => {
+          try {
+            attempt();
+            return 'changed';
+          } catch {
+            return 'refused';
+          }
+        }),
+      );
+    });
+    app.get('/whoami', authenticate(OPTIONS), (req, res) => void res.json(getAuth(req)));
+    const now = Math.floor(Date.now() / 1000);
+    const token = await sign(claims({ iat: now, exp: now + 600 }));
+    await request(app).get('/escalate').set('authorization', `Bearer ${token}`).expect(200, ['refused', 'refused']);
+    const res = await request(app).get('/whoami').set('authorization', `Bearer ${token}`).expect(200);
+    expect(res.body).toEqual({ subject: 'user-1', tenantId: 'tenant-a', permissions: ['orders:read'] });
+  });
 });
 
 describe('the verified-token cache with a JWKS', () => {
