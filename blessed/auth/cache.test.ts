@@ -234,7 +234,7 @@ describe('the verified-token cache', () => {
   it('hands every request the same identity read-only: a handler cannot grant the next request a permission', async () => {
     const app = express();
     app.get('/escalate', authenticate(OPTIONS), (req, res) => {
-      const auth = getAuth(req) as { permissions: string[]; tenantId: string };
+      const auth = getAuth(req) as unknown as { permissions: string[]; tenantId: string };
       const attempts = [() => auth.permissions.push('orders:delete'), () => (auth.tenantId = 'tenant-b')];
       res.json(
         attempts.map((attempt) => {

@@ -24662,7 +24662,8 @@ function hasRegistryEntry(text, entry) {
   const id = escapeRegExp(entry.identifier);
   const importLine = new RegExp(`^import \\{ ${id} \\} from '${escapeRegExp(entry.moduleSpecifier)}';$`, "m");
   const elementLine = new RegExp(`^\\s+${id},?$`, "m");
-  const occurrences = text.match(new RegExp(`\\b${id}\\b`, "g"))?.length ?? 0;
+  const code = text.replace(/'[^'\\\n]*'|"[^"\\\n]*"/g, "''");
+  const occurrences = code.match(new RegExp(`(?<![\\w$])${id}(?![\\w$])`, "g"))?.length ?? 0;
   return importLine.test(text) && elementLine.test(text) && occurrences === 2;
 }
 function unusable(file2, why) {

@@ -29,7 +29,9 @@ export function hasRegistryEntry(text: string, entry: RegistryEntry): boolean {
   const id = escapeRegExp(entry.identifier);
   const importLine = new RegExp(`^import \\{ ${id} \\} from '${escapeRegExp(entry.moduleSpecifier)}';$`, 'm');
   const elementLine = new RegExp(`^\\s+${id},?$`, 'm');
-  const occurrences = text.match(new RegExp(`\\b${id}\\b`, 'g'))?.length ?? 0;
+  // Counted outside quoted text: a name such as `js` or `index` is also a word of every module path.
+  const code = text.replace(/'[^'\\\n]*'|"[^"\\\n]*"/g, "''");
+  const occurrences = code.match(new RegExp(`(?<![\\w$])${id}(?![\\w$])`, 'g'))?.length ?? 0;
   return importLine.test(text) && elementLine.test(text) && occurrences === 2;
 }
 
