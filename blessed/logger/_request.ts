@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { setRequestContext } from './_context.js';
-import { keyMatcherOf } from './_logger.js';
+import { flatWriterOf, keyMatcherOf, type FlatLine } from './_logger.js';
 import { createKeyMatcher } from './_redact.js';
 import type { KeyMatcher } from './_redact.js';
 import { REDACTED, scrubText } from './_scrub.js';
@@ -86,6 +86,7 @@ function trackRoute(req: Request): () => string | null {
 export function createRequestLogging(settings: RequestLoggingSettings): RequestHandler {
   const { logger, trustIncomingRequestId } = settings;
   const isSecret = keyMatcherOf(logger) ?? DEFAULT_KEY_MATCHER;
+  const writeLine = flatWriterOf(logger) ?? ((line: FlatLine, message: string) => logger.info(line, message));
 
   return function logRequest(req, res, next) {
     const started = process.hrtime.bigint();
@@ -102,16 +103,12 @@ export function createRequestLogging(settings: RequestLoggingSettings): RequestH
     });
     res.setHeader('X-Request-Id', requestId);
     const matchedRoute = trackRoute(req);
-    let logged = false;
 
+    // A response emits `close` once, after `finish` when it was sent, alone when the client left first.
     function logCompletion(): void {
-      if (logged) return;
-      logged = true;
-      res.off('finish', logCompletion);
-      res.off('close', logCompletion);
       const url = req.originalUrl || req.url;
       const queryStart = url.indexOf('?');
-      const line: Record<string, unknown> = {
+      const line: Record<string, string | number | boolean | null> = {
         requestId,
         method: req.method,
         route: matchedRoute(),
@@ -122,11 +119,10 @@ export function createRequestLogging(settings: RequestLoggingSettings): RequestH
       if (queryStart !== -1 && queryStart < url.length - 1) line['query'] = redactQuery(url.slice(queryStart + 1), isSecret);
       // `close` without `finish`: the client went away before the response was complete.
       if (!res.writableFinished) line['aborted'] = true;
-      logger.info(line, 'request completed');
+      writeLine(line, 'request completed');
     }
 
-    res.on('finish', logCompletion);
-    res.on('close', logCompletion);
+    res.once('close', logCompletion);
     next();
   };
 }

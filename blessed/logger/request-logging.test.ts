@@ -89,6 +89,16 @@ describe('requestLogging', () => {
     expect(trusted.raw()).not.toContain('has space');
   });
 
+  it('scrubs a token-shaped path and a token-shaped trusted request id from the completed line', async () => {
+    const { app, completed, raw } = buildApp({ trustIncomingRequestId: true });
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJwYXRoLXNlY3JldCJ9.c2lnbmF0dXJlLXBhcnQ';
+    await request(app).get(`/orders/${jwt}`).set('X-Request-Id', 'eyJpZCI6MX0.eyJpZCI6Mn0.c2ln').expect(200);
+    const line = completed()[0];
+    expect(line?.['path']).toBe('/orders/[REDACTED]');
+    expect(line?.['requestId']).toBe('[REDACTED]');
+    expect(raw()).not.toMatch(/c2lnbmF0dXJlLXBhcnQ|eyJpZCI6Mn0/);
+  });
+
   it('redacts secret query parameters and token-shaped query values', async () => {
     const { app, completed, raw } = buildApp();
     await request(app).get('/orders/9?token=q-token-1&page=2&access_token=q-token-2&API_KEY=q-key-3&q=Bearer%20q-bearer-4&sessionRef=q-ref-5');
